@@ -1,0 +1,78 @@
+# One entry point for every check: a person and CI (.ci/run) run exactly the same targets.
+# Everything is installed into .venv from the package registry; nothing is assumed on the machine but python3.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.installed
+TREE := $(abspath .build/collections)
+COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
+ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
+GET_PIP_CACHE := $(HOME)/.ansible/test/cache
+
+.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests clean
+
+help:
+	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
+	@echo "make test   every check CI runs: lint, sanity, unit, emulator and integration tests"
+
+test: lint sanity units
+	@echo "make test: all checks passed"
+
+$(STAMP): dev-requirements.txt requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r dev-requirements.txt
+	touch $@
+
+venv: $(STAMP)
+
+# ansible-test only runs from .../ansible_collections/<namespace>/<name>/, and its sanity tests look for
+# amazon.aws beside the collection: lay out such a tree with this checkout's files (tracked and new, not
+# ignored) and amazon.aws from the ansible package. git in the copy tells sanity which files to check.
+tree: venv
+	rm -rf $(TREE)
+	mkdir -p $(COLLECTION) $(TREE)/ansible_collections/amazon
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(COLLECTION)
+	cp -a "$$($(BIN)/python -c 'import ansible_collections.amazon.aws as m; print(list(m.__path__)[0])')" \
+		$(TREE)/ansible_collections/amazon/aws
+	cd $(COLLECTION) && git init --quiet && git add --all
+
+# Sanity tests that build their own virtualenv download a pip bootstrap script; a stand-in serves from the registry.
+$(GET_PIP_CACHE)/.standin:
+	mkdir -p $(GET_PIP_CACHE)
+	for version in 24_2 24_3 25_0 25_1 25_2 25_3; do \
+		[ -e $(GET_PIP_CACHE)/get_pip_$$version.py ] || cp tests/tools/get_pip_standin.py $(GET_PIP_CACHE)/get_pip_$$version.py; \
+	done
+	touch $@
+
+sanity: tree $(GET_PIP_CACHE)/.standin
+	$(ANSIBLE_TEST) sanity --local --python 3.11 --requirements --color no
+
+units: tree
+	$(ANSIBLE_TEST) units --local --python 3.11 --requirements --color no
+
+lint: ruff mypy yamllint ansible-lint
+
+ruff: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --diff plugins tests
+
+mypy: tree
+	cd $(TREE) && $(BIN)/mypy --config-file $(COLLECTION)/pyproject.toml --explicit-package-bases \
+		-p ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid \
+		-p ansible_collections.speakerops.voiceid.plugins.modules
+
+yamllint: venv
+	$(BIN)/yamllint --strict .
+
+ansible-lint: tree
+	cd $(COLLECTION) && ANSIBLE_COLLECTIONS_PATH=$(TREE) $(BIN)/ansible-lint --offline
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -q tests/emulator_tests
+
+clean:
+	rm -rf .build tests/output

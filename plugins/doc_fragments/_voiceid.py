@@ -1,0 +1,55 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This doc fragment is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+# Do not use it from other collections.
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Attribute descriptions, used together with one of the support fragments below.
+    DOCUMENTATION = r"""
+options: {}
+attributes:
+  check_mode:
+    description: Can run in C(check_mode) and return changed status prediction without modifying target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+  action_group:
+    description: Use C(group/speakerops.voiceid.aws) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - speakerops.voiceid.aws
+notes:
+  - Amazon Connect Voice ID reaches its end of support on 2026-05-20; after that date AWS no longer lets
+    Voice ID resources be accessed, and calls to the service fail.
+  - Speaker ids are personal data (AWS marks them sensitive). Use C(no_log) on tasks whose logs leave the team.
+  - Throttling, internal server errors and conflicts of type C(CONCURRENT_CHANGES) are retried with jittered
+    exponential backoff, up to 10 attempts per request.
+"""
+
+    # Should be used together with the standard fragment.
+    WRITE_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+"""
+
+    # Should be used together with the standard fragment.
+    INFO_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+"""

@@ -1,0 +1,151 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""The one error handler of the Voice ID service: how its answers are classified and turned into exceptions."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+from typing import Callable
+from typing import Optional
+from typing import Type
+from typing import TypeVar
+from typing import cast
+
+try:
+    import botocore.exceptions
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore; these helpers are not reached without it.
+
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+# Answers worth another attempt: throttling, the service's own faults, and changes racing on one speaker.
+RETRYABLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "InternalServerException",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+RETRYABLE_CONFLICT_TYPES = frozenset({"CONCURRENT_CHANGES"})
+# Transport-level failures that a second attempt commonly cures.
+RETRYABLE_BOTOCORE_ERRORS = ("ConnectionClosedError", "ReadTimeoutError", "EndpointConnectionError")
+
+
+@dataclass(frozen=True)
+class ApiError:
+    """What went wrong with one API call, in the service's own terms."""
+
+    code: str
+    message: str
+    resource_type: Optional[str] = None
+    conflict_type: Optional[str] = None
+    status_code: Optional[int] = None
+
+    @classmethod
+    def from_exception(cls, exc: BaseException) -> ApiError:
+        response = getattr(exc, "response", None)
+        if isinstance(response, dict) and "Error" in response:
+            error = response.get("Error") or {}
+            metadata = response.get("ResponseMetadata") or {}
+            return cls(
+                code=str(error.get("Code") or "Unknown"),
+                message=str(error.get("Message") or ""),
+                resource_type=response.get("ResourceType"),
+                conflict_type=response.get("ConflictType"),
+                status_code=metadata.get("HTTPStatusCode"),
+            )
+        return cls(code=type(exc).__name__, message=str(exc))
+
+    @property
+    def retryable(self) -> bool:
+        if self.code in RETRYABLE_CODES or self.code in RETRYABLE_BOTOCORE_ERRORS:
+            return True
+        if self.code == "ConflictException":
+            return self.conflict_type in RETRYABLE_CONFLICT_TYPES
+        return self.status_code is not None and self.status_code >= 500
+
+    def describe(self) -> str:
+        """'Code: message (conflict type X)', the part of a failure message that comes from AWS."""
+        text = f"{self.code}: {self.message}" if self.message else self.code
+        if self.conflict_type:
+            text += f" (conflict type {self.conflict_type})"
+        if self.resource_type:
+            text += f" (resource type {self.resource_type})"
+        return text
+
+
+class VoiceIDError(AnsibleAWSError):
+    """A Voice ID call failed for good: after the retries, or for a reason no retry cures."""
+
+    def __init__(
+        self,
+        message: Optional[str] = None,
+        exception: Optional[BaseException] = None,
+        api_error: Optional[ApiError] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message=message, exception=exception, **kwargs)
+        if api_error is None:
+            api_error = ApiError.from_exception(exception) if exception is not None else ApiError("Unknown", "")
+        self.api_error = api_error
+
+    def __str__(self) -> str:
+        return f"{self.message}: {self.api_error.describe()}"
+
+
+def is_missing(resource_type: str) -> Type[BaseException]:
+    """For an `except` clause: matches the exception being handled if it is a ResourceNotFoundException
+    for resource_type (SPEAKER, DOMAIN, ...), like amazon.aws's is_boto3_error_code does for codes."""
+    exc = sys.exc_info()[1]
+    if exc is not None:
+        api_error = ApiError.from_exception(exc)
+        if api_error.code == "ResourceNotFoundException" and api_error.resource_type == resource_type:
+            return type(exc)
+    return type("NeverRaisedException", (Exception,), {})
+
+
+class VoiceIDErrorHandler(AWSErrorHandler):
+    """Wraps each API call: a missing speaker becomes the default value, everything else a VoiceIDError."""
+
+    _CUSTOM_EXCEPTION = VoiceIDError
+
+    @classmethod
+    def _is_missing(cls) -> Type[BaseException]:
+        return is_missing("SPEAKER")
+
+
+class DomainErrorHandler(VoiceIDErrorHandler):
+    """The same for domain calls, where the missing resource is the domain."""
+
+    @classmethod
+    def _is_missing(cls) -> Type[BaseException]:
+        return is_missing("DOMAIN")
+
+
+def is_botocore_error(exc: BaseException) -> bool:
+    """True for the exceptions botocore raises for failed calls (service answers and transport failures)."""
+    return isinstance(exc, (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError))
+
+
+Call = TypeVar("Call", bound=Callable[..., Any])
+
+
+def handles_errors(description: str) -> Callable[[Call], Call]:
+    """Decorator: botocore errors of the call become VoiceIDError("Failed to <description>")."""
+    return cast(Callable[[Call], Call], VoiceIDErrorHandler.common_error_handler(description))
+
+
+def none_if_missing(
+    description: str, handler: Type[VoiceIDErrorHandler] = VoiceIDErrorHandler
+) -> Callable[[Call], Call]:
+    """Decorator: as handles_errors, but the handler's missing resource makes the call return None."""
+    return cast(Callable[[Call], Call], handler.list_error_handler(description, default_value=None))

@@ -1,0 +1,95 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""The identifier rules of the Voice ID service, checked before any API call.
+
+The rules are those of botocore's voice-id service model (2021-09-27). botocore itself only checks
+minimum lengths, so without these checks a malformed value would reach the service and come back as
+a ValidationException after a round trip, or, in a list, fail one speaker after another.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+DOMAIN_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
+SPEAKER_ID_RULE = (
+    "either a customer speaker id of 1 to 256 characters that starts with a letter or digit and"
+    " continues with letters, digits, '_' or '-' (pattern ^[a-zA-Z0-9][a-zA-Z0-9_-]*$), or a"
+    " generated speaker id: 'id#' followed by exactly 22 letters or digits"
+)
+DOMAIN_NAME_RULE = (
+    "1 to 256 characters that start with a letter or digit and continue with letters, digits,"
+    " '_' or '-' (pattern ^[a-zA-Z0-9][a-zA-Z0-9_-]*$)"
+)
+
+MAX_ID_LENGTH = 256
+
+_DOMAIN_ID = re.compile(r"[a-zA-Z0-9]{22}")
+_GENERATED_SPEAKER_ID = re.compile(r"id#[a-zA-Z0-9]{22}")
+_CUSTOMER_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]*")
+
+
+class InvalidParameterError(ValueError):
+    """A module option breaks one of the service's rules; raised before any API call."""
+
+
+def is_generated_speaker_id(value: str) -> bool:
+    """True when value has the form of a service-generated speaker id (id# + 22 alphanumerics)."""
+    return _GENERATED_SPEAKER_ID.fullmatch(value) is not None
+
+
+def is_valid_speaker_id(value: object) -> bool:
+    if not isinstance(value, str) or not 1 <= len(value) <= MAX_ID_LENGTH:
+        return False
+    return is_generated_speaker_id(value) or _CUSTOMER_ID.fullmatch(value) is not None
+
+
+def is_valid_domain_id(value: object) -> bool:
+    return isinstance(value, str) and _DOMAIN_ID.fullmatch(value) is not None
+
+
+def is_valid_domain_name(value: object) -> bool:
+    return isinstance(value, str) and 1 <= len(value) <= MAX_ID_LENGTH and _CUSTOMER_ID.fullmatch(value) is not None
+
+
+def _describe_length(value: str) -> str:
+    return "is empty" if not value else f"has {len(value)} characters"
+
+
+def check_domain_id(option: str, value: str) -> None:
+    """Raise InvalidParameterError naming the option and the rule unless value is a domain id."""
+    if not is_valid_domain_id(value):
+        raise InvalidParameterError(f"{option} must be {DOMAIN_ID_RULE}; the value given {_describe_length(value)}.")
+
+
+def check_domain_name(option: str, value: str) -> None:
+    if not is_valid_domain_name(value):
+        raise InvalidParameterError(f"{option} must be {DOMAIN_NAME_RULE}; the value given {_describe_length(value)}.")
+
+
+def speaker_id_problem(value: str) -> Optional[str]:
+    """Why value is not a speaker id, in words that do not repeat the (personal) value; None if it is one."""
+    if is_valid_speaker_id(value):
+        return None
+    if not value:
+        return "is empty"
+    if len(value) > MAX_ID_LENGTH:
+        return f"has {len(value)} characters, more than {MAX_ID_LENGTH}"
+    if value.startswith("id#"):
+        return "starts with 'id#' but is not followed by exactly 22 letters or digits"
+    return "contains a character outside the allowed set or does not start with a letter or digit"
+
+
+def check_speaker_id(option: str, value: str) -> None:
+    """Raise InvalidParameterError naming the option and the rule unless value is a speaker id.
+
+    The message describes what is wrong without repeating the value: speaker ids are personal data.
+    """
+    problem = speaker_id_problem(value)
+    if problem is not None:
+        raise InvalidParameterError(f"{option} must be {SPEAKER_ID_RULE}; the value given {problem}.")

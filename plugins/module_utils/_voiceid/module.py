@@ -1,0 +1,79 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""AnsibleAWSModule for this collection: its user agent, its client, and the one place errors become failures."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+from typing import Dict
+from typing import Iterator
+from typing import NoReturn
+from typing import Optional
+
+try:
+    import botocore.config
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore before any of this runs.
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from .client import RateLimiter
+from .client import VoiceIDClient
+from .errors import VoiceIDError
+from .ids import InvalidParameterError
+from .retry import RetryPolicy
+from .version import COLLECTION_NAME
+from .version import COLLECTION_VERSION
+
+# Retries are ours (RetryPolicy), so that every attempt passes the rate limiter and conflicts of type
+# CONCURRENT_CHANGES are retried too; botocore's own retry layer is switched off unless aws_config asks.
+_BOTOCORE_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1}}
+
+
+class VoiceIDModule(AnsibleAWSModule):
+    """An AWS module of speakerops.voiceid: requests name the collection and its version in the user agent."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        set_collection_info(COLLECTION_NAME, COLLECTION_VERSION)
+        super().__init__(**kwargs)
+
+    def voiceid_client(
+        self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None
+    ) -> VoiceIDClient:
+        boto_client = self.client("voice-id", config=botocore.config.Config(**_BOTOCORE_CONFIG))
+        return VoiceIDClient(boto_client, retry=retry, limiter=limiter)
+
+    def fail_voiceid(self, error: VoiceIDError, context: str = "") -> NoReturn:
+        """Fail with the AWS error code and message (and the conflict or resource type) in msg, and the
+        same as data in `error`, as amazon.aws modules do. No request parameters and no credentials."""
+        api_error = error.api_error
+        failure: Dict[str, Any] = {
+            "msg": f"{error.message}{context}: {api_error.describe()}",
+            "error": {"code": api_error.code, "message": api_error.message},
+        }
+        if api_error.conflict_type:
+            failure["error"]["conflict_type"] = api_error.conflict_type
+        if api_error.resource_type:
+            failure["error"]["resource_type"] = api_error.resource_type
+        response = getattr(error.exception, "response", None)
+        if isinstance(response, dict) and response.get("ResponseMetadata"):
+            failure["response_metadata"] = camel_dict_to_snake_dict(response["ResponseMetadata"])
+        failure.update(self._gather_versions())
+        self.fail_json(**failure)
+
+    @contextlib.contextmanager
+    def failing_on_errors(self, context: str = "") -> Iterator[None]:
+        """The module's one error handler: bad options and failed calls end the module with a clear message."""
+        try:
+            yield
+        except InvalidParameterError as e:
+            self.fail_json(msg=str(e))
+        except VoiceIDError as e:
+            self.fail_voiceid(e, context)

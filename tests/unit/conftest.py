@@ -1,0 +1,94 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fixtures shared by the unit tests: a Voice ID client stubbed with botocore's Stubber (which checks every
+request against the real service model), the retry pauses recorded instead of slept, and a runner that
+drives a module's real main() and reads back the JSON it prints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterator
+from typing import List
+from typing import Tuple
+
+import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from botocore.stub import Stubber
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import retry as retry_module
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import REGION
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+
+
+@pytest.fixture(autouse=True)
+def _isolated_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """No test may read the machine's AWS configuration or reach the instance metadata service."""
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_VOICE_ID",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> List[float]:
+    """The pauses the retry policy asked for, recorded instead of slept."""
+    recorded: List[float] = []
+    monkeypatch.setattr(retry_module.time, "sleep", recorded.append)
+    return recorded
+
+
+@pytest.fixture
+def voiceid(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> Iterator[Stubber]:
+    """A Stubber on a real voice-id client that the modules get from VoiceIDModule.client()."""
+    client = boto3.client(
+        "voice-id",
+        region_name=REGION,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="not-a-real-secret",
+    )
+    stubber = Stubber(client)
+    created: List[Dict[str, Any]] = []
+
+    def fake_client(self: VoiceIDModule, service: str, retry_decorator: Any = None, **extra: Any) -> Any:
+        created.append({"service": service, **extra})
+        return client
+
+    monkeypatch.setattr(VoiceIDModule, "client", fake_client)
+    stubber.created_clients = created  # type: ignore[attr-defined]
+    with stubber:
+        yield stubber
+    stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def run_module(capsys: pytest.CaptureFixture[str]) -> ModuleRunner:
+    """Run a module's main() with args (plus _ansible_check_mode/_ansible_diff); return (result, failed)."""
+
+    def run(
+        main: Callable[[], None], args: Dict[str, Any], check_mode: bool = False, diff: bool = False
+    ) -> Tuple[Dict[str, Any], bool]:
+        module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        with patch_module_args(module_args), pytest.raises(SystemExit) as exit_info:
+            main()
+        output = capsys.readouterr().out
+        result: Dict[str, Any] = json.loads(output)
+        return result, exit_info.value.code != 0 or bool(result.get("failed"))
+
+    return run

@@ -1,0 +1,128 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
+import pytest
+from botocore.exceptions import ClientError
+from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import NoCredentialsError
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.client import VoiceIDClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import ApiError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import VoiceIDError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.retry import RetryPolicy
+
+
+def client_error(code: str, status: int = 400, **fields: str) -> ClientError:
+    response: Dict[str, Any] = {
+        "Error": {"Code": code, "Message": f"{code} message"},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    response.update(fields)
+    return ClientError(response, "OptOutSpeaker")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "exc, retryable",
+    [
+        (client_error("ThrottlingException"), True),
+        (client_error("InternalServerException", 500), True),
+        (client_error("ServiceUnavailableException", 503), True),
+        (client_error("SomethingNew", 502), True),
+        (client_error("ConflictException", ConflictType="CONCURRENT_CHANGES"), True),
+        (client_error("ConflictException", ConflictType="DOMAIN_NOT_ACTIVE"), False),
+        (client_error("ConflictException", ConflictType="ANOTHER_ACTIVE_STREAM"), False),
+        (client_error("AccessDeniedException", 403), False),
+        (client_error("ValidationException"), False),
+        (client_error("ServiceQuotaExceededException"), False),
+        (client_error("ResourceNotFoundException", ResourceType="SPEAKER"), False),
+        (EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), True),
+        (NoCredentialsError(), False),
+    ],
+)
+def test_what_is_retried(exc: Exception, retryable: bool) -> None:
+    assert ApiError.from_exception(exc).retryable is retryable
+
+
+def test_api_error_reads_modelled_fields() -> None:
+    error = ApiError.from_exception(client_error("ResourceNotFoundException", ResourceType="DOMAIN"))
+    assert (error.code, error.resource_type, error.conflict_type, error.status_code) == (
+        "ResourceNotFoundException",
+        "DOMAIN",
+        None,
+        400,
+    )
+    assert error.describe() == "ResourceNotFoundException: ResourceNotFoundException message (resource type DOMAIN)"
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    policy = RetryPolicy(uniform=lambda low, high: high)
+    assert [policy.delay(n) for n in range(1, 8)] == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+    jittered = RetryPolicy(uniform=lambda low, high: low)
+    assert jittered.delay(5) == 0.0
+
+
+class ScriptedClient:
+    """Answers each call with the next scripted exception or response and records the calls."""
+
+    def __init__(self, script: List[Any]) -> None:
+        self.script = script
+        self.calls: List[str] = []
+
+    def describe_speaker(self, **params: Any) -> Any:
+        self.calls.append("describe_speaker")
+        outcome = self.script.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+class RecordingLimiter:
+    def __init__(self) -> None:
+        self.acquired: List[str] = []
+
+    def acquire(self, operation: str) -> None:
+        self.acquired.append(operation)
+
+
+def test_every_attempt_passes_the_rate_limiter() -> None:
+    pauses: List[float] = []
+    scripted = ScriptedClient([client_error("ThrottlingException"), {"Speaker": {"Status": "ENROLLED"}}])
+    limiter = RecordingLimiter()
+    client = VoiceIDClient(scripted, RetryPolicy(sleep=pauses.append), limiter)
+
+    speaker: Optional[Dict[str, Any]] = client.describe_speaker("A" * 22, "c-1")
+
+    assert speaker == {"Status": "ENROLLED"}
+    assert limiter.acquired == ["describe_speaker", "describe_speaker"]
+    assert len(pauses) == 1
+
+
+def test_missing_speaker_is_none_but_missing_domain_raises() -> None:
+    client = VoiceIDClient(
+        ScriptedClient(
+            [
+                client_error("ResourceNotFoundException", ResourceType="SPEAKER"),
+                client_error("ResourceNotFoundException", ResourceType="DOMAIN"),
+            ]
+        ),
+        RetryPolicy(sleep=lambda seconds: None),
+    )
+    assert client.describe_speaker("A" * 22, "c-1") is None
+    with pytest.raises(VoiceIDError) as error:
+        client.describe_speaker("A" * 22, "c-1")
+    assert error.value.api_error.resource_type == "DOMAIN"
+    assert str(error.value).startswith("Failed to describe speaker: ResourceNotFoundException")
+
+
+def test_non_botocore_errors_are_not_swallowed() -> None:
+    client = VoiceIDClient(ScriptedClient([KeyError("bug")]), RetryPolicy(sleep=lambda seconds: None))
+    with pytest.raises(KeyError):
+        client.describe_speaker("A" * 22, "c-1")

@@ -1,0 +1,62 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import ids
+
+
+@pytest.mark.parametrize(
+    "value, valid",
+    [
+        ("a", True),
+        ("9", True),
+        ("customer_0042-x", True),
+        ("x" * 256, True),
+        ("id#" + "A1" * 11, True),
+        ("", False),
+        ("x" * 257, False),
+        ("_leading", False),
+        ("-leading", False),
+        ("has space", False),
+        ("dot.ted", False),
+        ("id#" + "A" * 21, False),
+        ("id#" + "A" * 23, False),
+        ("id#" + "A" * 21 + "_", False),
+        ("ID#" + "A" * 22, False),
+        ("caf\u00e9", False),
+    ],
+)
+def test_speaker_id_rule(value: str, valid: bool) -> None:
+    assert ids.is_valid_speaker_id(value) is valid
+    assert (ids.speaker_id_problem(value) is None) is valid
+
+
+@pytest.mark.parametrize(
+    "value, valid",
+    [("A" * 22, True), ("a1" * 11, True), ("A" * 21, False), ("A" * 23, False), ("A" * 21 + "-", False), ("", False)],
+)
+def test_domain_id_rule(value: str, valid: bool) -> None:
+    assert ids.is_valid_domain_id(value) is valid
+
+
+def test_generated_ids_are_recognised() -> None:
+    assert ids.is_generated_speaker_id("id#" + "b" * 22)
+    assert not ids.is_generated_speaker_id("customer-1")
+
+
+def test_check_speaker_id_names_option_and_rule_without_the_value() -> None:
+    with pytest.raises(ids.InvalidParameterError) as error:
+        ids.check_speaker_id("speaker_ids[3]", "jane doe")
+    message = str(error.value)
+    assert message.startswith("speaker_ids[3] must be either a customer speaker id of 1 to 256 characters")
+    assert "jane doe" not in message
+
+
+def test_check_domain_name() -> None:
+    ids.check_domain_name("domain_name", "contact-center_1")
+    with pytest.raises(ids.InvalidParameterError, match=r"^domain_name must be 1 to 256 characters"):
+        ids.check_domain_name("domain_name", "bad name")

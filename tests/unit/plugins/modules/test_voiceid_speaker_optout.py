@@ -1,0 +1,321 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""voiceid_speaker_optout's real main(), against a stubbed voice-id client that checks every request."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
+import pytest
+from botocore.stub import Stubber
+
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+
+CUSTOMER_ID = "customer-0042"
+GENERATED_ID = "id#GeNeRaTeDsPeAkErId0042"
+CREATED = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
+UPDATED = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
+OPTED_OUT_AT = datetime.datetime(2026, 11, 25, 8, 0, tzinfo=datetime.timezone.utc)
+ACCESSED = datetime.datetime(2025, 9, 1, 13, 0, tzinfo=datetime.timezone.utc)
+
+main = voiceid_speaker_optout.main
+
+
+def api_speaker(status: str, updated: datetime.datetime = UPDATED) -> Dict[str, Any]:
+    return {
+        "CustomerSpeakerId": CUSTOMER_ID,
+        "GeneratedSpeakerId": GENERATED_ID,
+        "DomainId": DOMAIN_ID,
+        "Status": status,
+        "CreatedAt": CREATED,
+        "UpdatedAt": updated,
+        "LastAccessedAt": ACCESSED,
+    }
+
+
+def facts(status: str, updated: Optional[str] = "2025-06-01T12:00:00+00:00") -> Dict[str, Any]:
+    result = {
+        "customer_speaker_id": CUSTOMER_ID,
+        "generated_speaker_id": GENERATED_ID,
+        "domain_id": DOMAIN_ID,
+        "status": status,
+        "created_at": "2025-03-01T09:30:00+00:00",
+        "last_accessed_at": "2025-09-01T13:00:00+00:00",
+    }
+    if updated is not None:
+        result["updated_at"] = updated
+    return result
+
+
+def expect_describe(stub: Stubber, speaker_id: str, status: Optional[str]) -> None:
+    params = {"DomainId": DOMAIN_ID, "SpeakerId": speaker_id}
+    if status is None:
+        stub.add_client_error(
+            "describe_speaker",
+            service_error_code="ResourceNotFoundException",
+            service_message="The speaker was not found.",
+            http_status_code=400,
+            modeled_fields={"ResourceType": "SPEAKER"},
+            expected_params=params,
+        )
+    else:
+        stub.add_response("describe_speaker", {"Speaker": api_speaker(status)}, params)
+
+
+def expect_opt_out(stub: Stubber, speaker_id: str) -> None:
+    stub.add_response(
+        "opt_out_speaker",
+        {"Speaker": api_speaker("OPTED_OUT", updated=OPTED_OUT_AT)},
+        {"DomainId": DOMAIN_ID, "SpeakerId": speaker_id},
+    )
+
+
+def args(speaker_id: str = CUSTOMER_ID, domain_id: str = DOMAIN_ID) -> Dict[str, Any]:
+    return {"domain_id": domain_id, "speaker_id": speaker_id, "region": "eu-west-2"}
+
+
+OPTED_OUT_FACTS = facts("OPTED_OUT", updated="2026-11-25T08:00:00+00:00")
+
+# initial status (None: no such speaker) x check mode x id kind -> changed, calls opt_out, returned speaker
+STATE_TABLE = [
+    pytest.param(status, check_mode, id_kind, id=f"{status or 'absent'}-{'check' if check_mode else 'apply'}-{id_kind}")
+    for status in (None, "PENDING", "ENROLLED", "EXPIRED", "OPTED_OUT")
+    for check_mode in (False, True)
+    for id_kind in ("customer", "generated")
+    if not (status is None and id_kind == "generated")  # covered by test_unknown_generated_id_fails
+]
+
+
+@pytest.mark.parametrize("status, check_mode, id_kind", STATE_TABLE)
+def test_state_table(
+    voiceid: Stubber, run_module: ModuleRunner, status: Optional[str], check_mode: bool, id_kind: str
+) -> None:
+    speaker_id = CUSTOMER_ID if id_kind == "customer" else GENERATED_ID
+    expect_describe(voiceid, speaker_id, status)
+    writes = status != "OPTED_OUT" and not check_mode
+    if writes:
+        expect_opt_out(voiceid, speaker_id)
+
+    result, failed = run_module(main, args(speaker_id), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is (status != "OPTED_OUT")
+    if status == "OPTED_OUT":
+        expected = facts("OPTED_OUT")
+    elif writes:
+        expected = OPTED_OUT_FACTS
+    elif status is None:  # check mode, new speaker: only what is known before it exists
+        expected = {"customer_speaker_id": CUSTOMER_ID, "domain_id": DOMAIN_ID, "status": "OPTED_OUT"}
+    else:  # check mode, existing speaker: its facts with the new status, the update time unknown
+        expected = facts("OPTED_OUT", updated=None)
+    assert result["speaker"] == expected
+    assert "diff" not in result
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_unknown_generated_id_fails(voiceid: Stubber, run_module: ModuleRunner, check_mode: bool) -> None:
+    expect_describe(voiceid, GENERATED_ID, None)
+
+    result, failed = run_module(main, args(GENERATED_ID), check_mode=check_mode)
+
+    assert failed
+    assert "generated id can only name an existing speaker" in result["msg"]
+    assert "ResourceNotFoundException" in result["msg"]
+    assert GENERATED_ID not in result["msg"]
+
+
+@pytest.mark.parametrize(
+    "status, check_mode, before, after",
+    [
+        (None, False, {}, OPTED_OUT_FACTS),
+        ("ENROLLED", False, facts("ENROLLED"), OPTED_OUT_FACTS),
+        ("ENROLLED", True, facts("ENROLLED"), facts("OPTED_OUT", updated=None)),
+        ("OPTED_OUT", False, facts("OPTED_OUT"), facts("OPTED_OUT")),
+    ],
+)
+def test_diff_mode(
+    voiceid: Stubber, run_module: ModuleRunner, status: Optional[str], check_mode: bool, before: Any, after: Any
+) -> None:
+    expect_describe(voiceid, CUSTOMER_ID, status)
+    if status != "OPTED_OUT" and not check_mode:
+        expect_opt_out(voiceid, CUSTOMER_ID)
+
+    result, failed = run_module(main, args(), check_mode=check_mode, diff=True)
+
+    assert not failed, result
+    assert result["diff"] == {"before": before, "after": after}
+
+
+@pytest.mark.parametrize(
+    "option, value, rule_words, problem",
+    [
+        ("domain_id", "short", "exactly 22 letters or digits", "has 5 characters"),
+        ("domain_id", "AbCdEfGhIjKlMnOpQrStU!", "exactly 22 letters or digits", "has 22 characters"),
+        ("domain_id", "", "exactly 22 letters or digits", "is empty"),
+        ("speaker_id", "", "customer speaker id of 1 to 256 characters", "is empty"),
+        ("speaker_id", "x" * 257, "customer speaker id of 1 to 256 characters", "has 257 characters, more than 256"),
+        ("speaker_id", "jane.doe@example.com", "^[a-zA-Z0-9][a-zA-Z0-9_-]*$", "outside the allowed set"),
+        ("speaker_id", "-leading-dash", "^[a-zA-Z0-9][a-zA-Z0-9_-]*$", "does not start with a letter or digit"),
+        ("speaker_id", "id#tooShort", "'id#' followed by exactly 22 letters or digits", "not followed by exactly 22"),
+    ],
+)
+def test_invalid_options_fail_before_any_call(
+    voiceid: Stubber, run_module: ModuleRunner, option: str, value: str, rule_words: str, problem: str
+) -> None:
+    module_args = args()
+    module_args[option] = value
+
+    result, failed = run_module(main, module_args)
+
+    assert failed
+    assert result["msg"].startswith(f"{option} must be ")
+    assert rule_words in result["msg"]
+    assert problem in result["msg"]
+    assert voiceid.created_clients == []  # type: ignore[attr-defined]
+    if option == "speaker_id" and value:
+        assert value not in result["msg"]  # personal data is not repeated
+
+
+def add_errors(stub: Stubber, operation: str, code: str, count: int, status: int = 400, **fields: str) -> None:
+    for _attempt in range(count):
+        stub.add_client_error(
+            operation,
+            service_error_code=code,
+            service_message=f"{code} from the service",
+            http_status_code=status,
+            modeled_fields=fields or None,
+        )
+
+
+@pytest.mark.parametrize(
+    "operation, code, status, fields",
+    [
+        ("describe_speaker", "ThrottlingException", 400, {}),
+        ("describe_speaker", "InternalServerException", 500, {}),
+        ("opt_out_speaker", "ThrottlingException", 400, {}),
+        ("opt_out_speaker", "ConflictException", 400, {"ConflictType": "CONCURRENT_CHANGES"}),
+        ("opt_out_speaker", "InternalServerException", 500, {}),
+    ],
+)
+def test_transient_errors_are_retried(
+    voiceid: Stubber,
+    run_module: ModuleRunner,
+    sleeps: List[float],
+    operation: str,
+    code: str,
+    status: int,
+    fields: Dict[str, str],
+) -> None:
+    if operation == "describe_speaker":
+        add_errors(voiceid, operation, code, 3, status, **fields)
+        expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+    else:
+        expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+        add_errors(voiceid, operation, code, 3, status, **fields)
+    expect_opt_out(voiceid, CUSTOMER_ID)
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["speaker"]["status"] == "OPTED_OUT"
+    assert len(sleeps) == 3
+    assert all(0.0 <= pause <= 8.0 for pause in sleeps)
+
+
+def test_retries_are_bounded(voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]) -> None:
+    add_errors(voiceid, "describe_speaker", "ThrottlingException", 10)
+
+    result, failed = run_module(main, args())
+
+    assert failed
+    assert len(sleeps) == 9  # ten attempts, nine pauses between them
+    assert result["msg"] == (
+        f"Failed to describe speaker in domain {DOMAIN_ID}: ThrottlingException: ThrottlingException from the service"
+    )
+    assert result["error"]["code"] == "ThrottlingException"
+
+
+@pytest.mark.parametrize(
+    "operation, code, status, fields, expected_in_msg",
+    [
+        (
+            "opt_out_speaker",
+            "ConflictException",
+            400,
+            {"ConflictType": "DOMAIN_NOT_ACTIVE"},
+            "(conflict type DOMAIN_NOT_ACTIVE)",
+        ),
+        ("opt_out_speaker", "ServiceQuotaExceededException", 400, {}, "ServiceQuotaExceededException: "),
+        ("opt_out_speaker", "AccessDeniedException", 403, {}, "AccessDeniedException: "),
+        ("describe_speaker", "AccessDeniedException", 403, {}, "AccessDeniedException: "),
+        ("describe_speaker", "ValidationException", 400, {}, "ValidationException: "),
+        ("describe_speaker", "ResourceNotFoundException", 400, {"ResourceType": "DOMAIN"}, "(resource type DOMAIN)"),
+    ],
+)
+def test_permanent_errors_fail_at_once(
+    voiceid: Stubber,
+    run_module: ModuleRunner,
+    sleeps: List[float],
+    operation: str,
+    code: str,
+    status: int,
+    fields: Dict[str, str],
+    expected_in_msg: str,
+) -> None:
+    if operation == "opt_out_speaker":
+        expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+    add_errors(voiceid, operation, code, 1, status, **fields)
+
+    result, failed = run_module(main, args())
+
+    assert failed
+    assert sleeps == []
+    action = "describe speaker" if operation == "describe_speaker" else "opt out speaker"
+    assert result["msg"].startswith(f"Failed to {action} in domain {DOMAIN_ID}: {code}: {code} from the service")
+    assert expected_in_msg in result["msg"]
+    assert result["error"]["code"] == code
+    assert "Traceback" not in result["msg"]
+
+
+def test_missing_credentials_fail_clearly(run_module: ModuleRunner) -> None:
+    module_args = args()
+    module_args["endpoint_url"] = "http://127.0.0.1:9"  # never reached: signing fails first
+
+    result, failed = run_module(main, module_args)
+
+    assert failed
+    assert result["msg"] == (
+        f"Failed to describe speaker in domain {DOMAIN_ID}: NoCredentialsError: Unable to locate credentials"
+    )
+
+
+def test_credentials_are_never_echoed(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    add_errors(voiceid, "describe_speaker", "AccessDeniedException", 1, 403)
+    module_args = dict(
+        args(), access_key="AKIDSECRETLOOKING", secret_key="sup3r-s3cret-v4lue", session_token="t0ken-v4lue"
+    )
+
+    result, failed = run_module(main, module_args)
+
+    assert failed
+    text = repr(result)
+    assert "sup3r-s3cret-v4lue" not in text
+    assert "t0ken-v4lue" not in text
+
+
+def test_client_is_the_voice_id_service_with_botocore_retries_off(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_describe(voiceid, CUSTOMER_ID, "OPTED_OUT")
+
+    run_module(main, args())
+
+    [created] = voiceid.created_clients  # type: ignore[attr-defined]
+    assert created["service"] == "voice-id"
+    assert created["config"].retries == {"mode": "standard", "total_max_attempts": 1}

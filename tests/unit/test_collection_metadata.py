@@ -1,0 +1,40 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The collection's metadata agrees with its code."""
+
+from __future__ import annotations
+
+import pathlib
+
+import yaml
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.version import COLLECTION_NAME
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.version import COLLECTION_VERSION
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_user_agent_version_is_galaxy_version() -> None:
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+    assert f"{galaxy['namespace']}.{galaxy['name']}" == COLLECTION_NAME
+    assert galaxy["version"] == COLLECTION_VERSION
+
+
+def test_every_module_is_in_the_aws_action_group_which_extends_amazon_aws() -> None:
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    group = runtime["action_groups"]["aws"]
+    assert group[0] == {"metadata": {"extend_group": ["amazon.aws.aws"]}}
+    modules = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("*.py") if path.stem != "__init__")
+    assert modules and sorted(group[1:]) == modules
+
+
+def test_user_agent_names_the_collection() -> None:
+    from ansible.module_utils.testing import patch_module_args
+
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+
+    with patch_module_args({"region": "eu-west-2", "access_key": "AKIDEXAMPLE", "secret_key": "x"}):
+        module = VoiceIDModule(argument_spec={}, supports_check_mode=True)
+        client = module.client("voice-id")
+    assert f"{COLLECTION_NAME}/{COLLECTION_VERSION}" in client.meta.config.user_agent
