@@ -29,8 +29,38 @@ options:
       - The speaker, by its customer speaker id (1 to 256 letters, digits, C(_) or C(-), starting with a letter
         or digit) or by the id Voice ID generated for it (C(id#) followed by 22 letters or digits).
       - A generated id can only name a speaker that exists.
+      - Exactly one of O(speaker_id) and O(speaker_ids) is required.
     type: str
-    required: true
+  speaker_ids:
+    description:
+      - Many speakers at once, each as in O(speaker_id), in one task and at the speed the service's request
+        quotas allow. Duplicates are collapsed.
+      - Every id is checked before any call; invalid ones fail the task, naming each of them.
+      - One speaker's failure never stops the others. If any failed, the task fails at the end, naming them,
+        and RV(failures) says why; the others are opted out, and a rerun converges.
+      - Speakers are read with C(DescribeSpeaker) per id and by paging C(ListSpeakers) at the same time, each
+        within its own quota, until every requested speaker is known; writes start as soon as a speaker is
+        known to need one.
+    type: list
+    elements: str
+  request_rates:
+    description:
+      - Requests per second this task sends at most, per operation. The defaults are AWS's default quotas
+        (per account and region); raise them for an account with raised quotas, lower them to leave room for
+        other clients of the same account. Throttled requests are retried all the same.
+      - Used with O(speaker_ids).
+    type: dict
+    suboptions:
+      describe_speaker:
+        description: C(DescribeSpeaker) requests per second. Defaults to 10.
+        type: float
+      opt_out_speaker:
+        description: C(OptOutSpeaker) requests per second. Defaults to 10.
+        type: float
+      list_speakers:
+        description: C(ListSpeakers) requests (pages of 100 speakers) per second. Defaults to 5. V(0) reads
+          with C(DescribeSpeaker) only.
+        type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.WRITE_MODULE
@@ -71,6 +101,22 @@ EXAMPLES = r"""
       loop: "{{ withdrawn_customer_ids }}"
       no_log: true
 
+- name: Opt out everyone on the list kept in Git, in one task
+  speakerops.voiceid.voiceid_speaker_optout:
+    domain_id: "{{ voiceid_domain_id }}"
+    speaker_ids: "{{ lookup('ansible.builtin.file', 'optouts.txt').splitlines() }}"
+  no_log: true
+  register: optouts
+
+- name: The same in an account whose quotas AWS raised
+  speakerops.voiceid.voiceid_speaker_optout:
+    domain_id: "{{ voiceid_domain_id }}"
+    speaker_ids: "{{ withdrawn_customer_ids }}"
+    request_rates:
+      describe_speaker: 50
+      opt_out_speaker: 50
+      list_speakers: 20
+
 - name: See what would change without changing anything
   speakerops.voiceid.voiceid_speaker_optout:
     domain_id: "{{ voiceid_domain_id }}"
@@ -86,9 +132,9 @@ speaker:
     - The speaker's facts as the service reports them after the call.
     - In check mode, when a change is predicted, the facts the speaker would have; what cannot be known before
       the change (a new generated id, the time of the update) is left out.
-  returned: success
+  returned: with O(speaker_id)
   type: dict
-  contains:
+  contains: &speaker_facts
     customer_speaker_id:
       description: The client-provided identifier of the speaker.
       returned: when known
@@ -124,31 +170,101 @@ speaker:
       returned: when the service reports it
       type: str
       sample: "2026-01-15T13:00:00+00:00"
+speakers:
+  description:
+    - With O(speaker_ids), the facts of every requested speaker, in request order, with the keys of RV(speaker).
+    - For a speaker in RV(failures), its facts as last read, or only its id and domain if it could not be read.
+  returned: with O(speaker_ids)
+  type: list
+  elements: dict
+  contains: *speaker_facts
+changed_speaker_ids:
+  description: The requested ids of the speakers that were opted out (in check mode, that would be).
+  returned: with O(speaker_ids)
+  type: list
+  elements: str
+  sample: ["customer-0042", "id#AbCdEfGhIjKlMnOpQrStUv"]
+failures:
+  description: The speakers that could not be opted out, and why.
+  returned: with O(speaker_ids)
+  type: list
+  elements: dict
+  contains:
+    speaker_id:
+      description: The speaker id as requested.
+      type: str
+      sample: customer-0042
+    code:
+      description: The AWS error code.
+      type: str
+      sample: AccessDeniedException
+    message:
+      description: The error code and the service's message (and the conflict or resource type).
+      type: str
+      sample: "AccessDeniedException: User is not authorized to perform voiceid:OptOutSpeaker"
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOptOut
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import failure_summary
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_ids
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import opt_out_speaker
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
 
 
 def main() -> None:
     argument_spec = dict(
         domain_id=dict(type="str", required=True),
-        speaker_id=dict(type="str", required=True),
+        speaker_id=dict(type="str"),
+        speaker_ids=dict(type="list", elements="str"),
+        request_rates=dict(
+            type="dict",
+            options=dict(
+                describe_speaker=dict(type="float"),
+                opt_out_speaker=dict(type="float"),
+                list_speakers=dict(type="float"),
+            ),
+        ),
     )
-    module = VoiceIDModule(argument_spec=argument_spec, supports_check_mode=True)
-    domain_id = module.params["domain_id"]
-    speaker_id = module.params["speaker_id"]
+    module = VoiceIDModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("speaker_id", "speaker_ids")],
+        required_one_of=[("speaker_id", "speaker_ids")],
+    )
+    params = module.params
+    domain_id = params["domain_id"]
 
     with module.failing_on_errors(context=f" in domain {domain_id}"):
         check_domain_id("domain_id", domain_id)
-        check_speaker_id("speaker_id", speaker_id)
-        outcome = opt_out_speaker(module.voiceid_client(), domain_id, speaker_id, check_mode=module.check_mode)
+        if params["speaker_id"] is not None:
+            check_speaker_id("speaker_id", params["speaker_id"])
+            single = opt_out_speaker(module.voiceid_client(), domain_id, params["speaker_id"], module.check_mode)
+            result = dict(changed=single.changed, speaker=single.after)
+            diff = single.diff()
+        else:
+            check_speaker_ids("speaker_ids", params["speaker_ids"])
+            rates = check_request_rates("request_rates", params["request_rates"])
+            client = module.voiceid_client(limiter=RequestRateLimiter(rates))
+            use_list = rates["list_speakers"] > 0
+            bulk = BulkOptOut(client, domain_id, params["speaker_ids"], module.check_mode, use_list=use_list).run()
+            result = dict(
+                changed=bool(bulk.changed_speaker_ids),
+                speakers=bulk.speakers(),
+                changed_speaker_ids=bulk.changed_speaker_ids,
+                failures=bulk.failures,
+            )
+            diff = bulk.diff()
+            for warning in bulk.warnings:
+                module.warn(warning)
+            if bulk.failures:
+                module.fail_json(msg=failure_summary(bulk), **result)
 
-    result = dict(changed=outcome.changed, speaker=outcome.after)
     if module._diff:
-        result["diff"] = outcome.diff()
+        result["diff"] = diff
     module.exit_json(**result)
 
 

@@ -28,6 +28,9 @@ class RateLimiter(Protocol):
     def acquire(self, operation: str) -> None:
         """Block until one request of operation may be sent."""
 
+    def rate(self, operation: str) -> Optional[float]:
+        """The operation's requests per second, None when it is not limited."""
+
 
 class VoiceIDClient:
     """The calls the collection makes. Each attempt waits for the rate limiter (if any); answers that a

@@ -14,6 +14,7 @@ a ValidationException after a round trip, or, in a list, fail one speaker after 
 from __future__ import annotations
 
 import re
+from typing import List
 from typing import Optional
 
 DOMAIN_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
@@ -93,3 +94,18 @@ def check_speaker_id(option: str, value: str) -> None:
     problem = speaker_id_problem(value)
     if problem is not None:
         raise InvalidParameterError(f"{option} must be {SPEAKER_ID_RULE}; the value given {problem}.")
+
+
+def check_speaker_ids(option: str, values: List[str]) -> None:
+    """Raise one InvalidParameterError naming every invalid id of the list (by position and value) and the rule.
+
+    The invalid values are repeated so that they can be found and fixed in the list, which the user owns.
+    """
+    problems = []
+    for index, value in enumerate(values):
+        problem = speaker_id_problem(value)
+        if problem is not None:
+            problems.append(f"{option}[{index}] {value!r} {problem}")
+    if problems:
+        count = "1 of them does not" if len(problems) == 1 else f"{len(problems)} of them do not"
+        raise InvalidParameterError(f"{option} must each be {SPEAKER_ID_RULE}; {count}: {'; '.join(problems)}.")

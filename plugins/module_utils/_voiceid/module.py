@@ -34,7 +34,8 @@ from .version import COLLECTION_VERSION
 
 # Retries are ours (RetryPolicy), so that every attempt passes the rate limiter and conflicts of type
 # CONCURRENT_CHANGES are retried too; botocore's own retry layer is switched off unless aws_config asks.
-_BOTOCORE_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1}}
+# The connection pool is sized for the bulk mode's concurrent requests.
+_BOTOCORE_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1}, "max_pool_connections": 40}
 
 
 class VoiceIDModule(AnsibleAWSModule):

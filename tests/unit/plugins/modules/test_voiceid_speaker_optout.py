@@ -14,7 +14,9 @@ from typing import Optional
 import pytest
 from botocore.stub import Stubber
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
+from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
 
@@ -319,3 +321,107 @@ def test_client_is_the_voice_id_service_with_botocore_retries_off(voiceid: Stubb
     [created] = voiceid.created_clients  # type: ignore[attr-defined]
     assert created["service"] == "voice-id"
     assert created["config"].retries == {"mode": "standard", "total_max_attempts": 1}
+
+
+# --- speaker_ids: many speakers in one task --------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_service(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> FakeVoiceID:
+    """An in-memory service behind VoiceIDModule.client(), for the concurrent calls of the bulk mode."""
+    fake = FakeVoiceID(DOMAIN_ID, {"enrolled": "ENROLLED", "out": "OPTED_OUT", "denied": "ENROLLED"})
+    monkeypatch.setattr(VoiceIDModule, "client", lambda self, service, retry_decorator=None, **extra: fake)
+    return fake
+
+
+def bulk_args(*speaker_ids: str, **extra: Any) -> Dict[str, Any]:
+    return dict({"domain_id": DOMAIN_ID, "speaker_ids": list(speaker_ids), "region": "eu-west-2"}, **extra)
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_bulk_result(fake_service: FakeVoiceID, run_module: ModuleRunner, check_mode: bool) -> None:
+    result, failed = run_module(
+        main, bulk_args("enrolled", "out", "brand-new", "enrolled"), check_mode=check_mode, diff=True
+    )
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["changed_speaker_ids"] == ["enrolled", "brand-new"]
+    assert result["failures"] == []
+    assert [speaker["status"] for speaker in result["speakers"]] == ["OPTED_OUT"] * 3
+    assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ["enrolled", "out", "brand-new"]
+    assert result["diff"] == {
+        "before": {"enrolled": "ENROLLED", "brand-new": "absent"},
+        "after": {"enrolled": "OPTED_OUT", "brand-new": "OPTED_OUT"},
+    }
+    assert len(fake_service.calls_to("OptOutSpeaker")) == (0 if check_mode else 2)
+
+
+def test_bulk_rerun_is_unchanged(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    run_module(main, bulk_args("enrolled", "brand-new"))
+    result, failed = run_module(main, bulk_args("enrolled", "brand-new"))
+    assert not failed
+    assert result["changed"] is False
+    assert result["changed_speaker_ids"] == []
+
+
+def test_bulk_partial_failure_reports_exactly_which_failed(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    fake_service.add_fault("OptOutSpeaker", "AccessDeniedException", speaker_id="denied", status=403)
+
+    result, failed = run_module(main, bulk_args("enrolled", "denied", "out"))
+
+    assert failed
+    assert result["failures"] == [
+        {
+            "speaker_id": "denied",
+            "code": "AccessDeniedException",
+            "message": "AccessDeniedException: AccessDeniedException injected",
+        }
+    ]
+    assert result["msg"].startswith(f"1 of 3 speakers in domain {DOMAIN_ID} could not be opted out")
+    assert "denied (AccessDeniedException" in result["msg"]
+    assert result["changed"] is True
+    assert result["changed_speaker_ids"] == ["enrolled"]
+    assert fake_service.status_of("enrolled") == "OPTED_OUT"
+    assert [speaker["status"] for speaker in result["speakers"]] == ["OPTED_OUT", "ENROLLED", "OPTED_OUT"]
+
+
+def test_bulk_invalid_ids_are_all_named_before_any_call(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    result, failed = run_module(main, bulk_args("fine", "jane doe", "", "id#short", "also-fine"))
+
+    assert failed
+    assert result["msg"].startswith("speaker_ids must each be either a customer speaker id")
+    assert "3 of them do not: speaker_ids[1] 'jane doe' contains a character outside the allowed set" in result["msg"]
+    assert "speaker_ids[2] '' is empty" in result["msg"]
+    assert "speaker_ids[3] 'id#short' starts with 'id#' but is not followed by exactly 22" in result["msg"]
+    assert "fine'" not in result["msg"]
+    assert fake_service.calls == []
+
+
+@pytest.mark.parametrize(
+    "module_args, message",
+    [
+        (bulk_args("a", speaker_id="a"), "parameters are mutually exclusive: speaker_id|speaker_ids"),
+        ({"domain_id": DOMAIN_ID}, "one of the following is required: speaker_id, speaker_ids"),
+        (
+            bulk_args("a", request_rates={"describe_speaker": 0}),
+            "request_rates.describe_speaker must be requests per second above 0",
+        ),
+    ],
+)
+def test_bulk_option_errors(
+    fake_service: FakeVoiceID, run_module: ModuleRunner, module_args: Dict[str, Any], message: str
+) -> None:
+    result, failed = run_module(main, module_args)
+    assert failed
+    assert message in result["msg"]
+    assert fake_service.calls == []
+
+
+def test_bulk_list_speakers_rate_zero_reads_by_describe_only(
+    fake_service: FakeVoiceID, run_module: ModuleRunner
+) -> None:
+    result, failed = run_module(main, bulk_args("enrolled", "out", request_rates={"list_speakers": 0}))
+    assert not failed, result
+    assert fake_service.calls_to("ListSpeakers") == []
+    assert len(fake_service.calls_to("DescribeSpeaker")) == 2

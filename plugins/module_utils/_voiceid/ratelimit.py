@@ -1,0 +1,105 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""Client-side request rates per operation, so that concurrent requests stay within the service's quotas.
+
+Voice ID's quotas are per account, region and operation (requests per second). Each operation gets a
+schedule: request n may start no earlier than start + n / rate. Requests are spread evenly, with no burst
+at the start, so that a run does not spend the account's burst on its first second and then get throttled.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Dict
+from typing import Mapping
+from typing import Optional
+from typing import Protocol
+from typing import Tuple
+
+from .ids import InvalidParameterError
+
+# AWS's default request-rate quotas for Voice ID (requests per second, per account and region).
+DEFAULT_REQUEST_RATES: Dict[str, float] = {
+    "describe_speaker": 10.0,
+    "opt_out_speaker": 10.0,
+    "delete_speaker": 10.0,
+    "list_speakers": 5.0,
+    "describe_domain": 2.0,
+    "list_domains": 2.0,
+}
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class RequestRateLimiter:
+    """Thread-safe: acquire(operation) blocks until the operation's next slot, then returns.
+
+    Operations without a rate (or with a rate of 0 or less) are not limited.
+    """
+
+    def __init__(self, rates: Mapping[str, float], clock: Optional[Clock] = None) -> None:
+        self._intervals = {operation: 1.0 / rate for operation, rate in rates.items() if rate and rate > 0}
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._next_slot: Dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def rate(self, operation: str) -> Optional[float]:
+        interval = self._intervals.get(operation)
+        return None if interval is None else 1.0 / interval
+
+    def reserve(self, operation: str) -> float:
+        """Take the operation's next slot; return how long to wait for it (0 when it is now)."""
+        interval = self._intervals.get(operation)
+        if interval is None:
+            return 0.0
+        with self._lock:
+            now = self._clock.monotonic()
+            slot = max(now, self._next_slot.get(operation, now))
+            self._next_slot[operation] = slot + interval
+        return slot - now
+
+    def acquire(self, operation: str) -> None:
+        wait = self.reserve(operation)
+        if wait > 0:
+            self._clock.sleep(wait)
+
+
+def request_rates(overrides: Optional[Mapping[str, Optional[float]]]) -> Dict[str, float]:
+    """The default quotas with the user's overrides (for accounts with raised quotas) applied."""
+    rates = dict(DEFAULT_REQUEST_RATES)
+    for operation, rate in (overrides or {}).items():
+        if rate is not None:
+            rates[operation] = float(rate)
+    return rates
+
+
+def check_request_rates(
+    option: str, overrides: Optional[Mapping[str, Optional[float]]], may_be_zero: Tuple[str, ...] = ("list_speakers",)
+) -> Dict[str, float]:
+    """request_rates() after checking the overrides: positive numbers, or 0 where the operation is optional."""
+    for operation, rate in sorted((overrides or {}).items()):
+        if rate is None:
+            continue
+        if operation in may_be_zero:
+            if rate < 0:
+                raise InvalidParameterError(f"{option}.{operation} must be 0 (do not use) or more; got {rate}.")
+        elif rate <= 0:
+            raise InvalidParameterError(f"{option}.{operation} must be requests per second above 0; got {rate}.")
+    return request_rates(overrides)

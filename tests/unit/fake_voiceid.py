@@ -1,0 +1,143 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""An in-memory, thread-safe stand-in for a boto3 voice-id client, for tests whose calls run concurrently
+(botocore's Stubber needs calls in a fixed order). Every request is checked against botocore's voice-id
+service model, as the Stubber does; answers have botocore's shapes, errors are real ClientErrors."""
+
+from __future__ import annotations
+
+import datetime
+import string
+import threading
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Tuple
+
+import botocore.session
+from botocore.exceptions import ClientError
+from botocore.validate import validate_parameters
+
+_MODEL = botocore.session.get_session().get_service_model("voice-id")
+_NOW = datetime.datetime(2026, 11, 25, 8, 0, tzinfo=datetime.timezone.utc)
+_CREATED = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
+
+
+def generated_id(number: int) -> str:
+    digits = string.ascii_letters + string.digits
+    suffix = ""
+    for _position in range(22):
+        number, remainder = divmod(number, len(digits))
+        suffix += digits[remainder]
+    return "id#" + suffix
+
+
+class FakeVoiceID:
+    def __init__(self, domain_id: str, speakers: Dict[str, str], page_size_cap: int = 100) -> None:
+        """speakers: customer id -> status."""
+        self.domain_id = domain_id
+        self.lock = threading.Lock()
+        self.speakers: List[Dict[str, Any]] = []
+        self.calls: List[Tuple[str, Dict[str, Any]]] = []
+        # (operation, speaker id or None) -> list of (code, status, extra fields) answered before real answers
+        self.faults: Dict[Tuple[str, Optional[str]], List[Tuple[str, int, Dict[str, str]]]] = {}
+        self.page_size_cap = page_size_cap
+        for customer_id, status in speakers.items():
+            self._create(customer_id, status)
+
+    # --- state --------------------------------------------------------------------------------------------
+    def _create(self, customer_id: str, status: str) -> Dict[str, Any]:
+        speaker = {
+            "CustomerSpeakerId": customer_id,
+            "GeneratedSpeakerId": generated_id(len(self.speakers) + 1),
+            "DomainId": self.domain_id,
+            "Status": status,
+            "CreatedAt": _CREATED,
+            "UpdatedAt": _CREATED,
+        }
+        self.speakers.append(speaker)
+        return speaker
+
+    def find(self, speaker_id: str) -> Optional[Dict[str, Any]]:
+        for speaker in self.speakers:
+            if speaker_id in (speaker["CustomerSpeakerId"], speaker["GeneratedSpeakerId"]):
+                return speaker
+        return None
+
+    def status_of(self, speaker_id: str) -> Optional[str]:
+        speaker = self.find(speaker_id)
+        return None if speaker is None else str(speaker["Status"])
+
+    def calls_to(self, operation: str) -> List[Dict[str, Any]]:
+        return [params for name, params in self.calls if name == operation]
+
+    def add_fault(
+        self,
+        operation: str,
+        code: str,
+        times: int = 1,
+        speaker_id: Optional[str] = None,
+        status: int = 400,
+        **fields: str,
+    ) -> None:
+        self.faults.setdefault((operation, speaker_id), []).extend([(code, status, fields)] * times)
+
+    # --- plumbing -----------------------------------------------------------------------------------------
+    def _enter(self, operation: str, params: Dict[str, Any]) -> None:
+        operation_model = _MODEL.operation_model(operation)
+        validate_parameters(params, operation_model.input_shape)
+        self.calls.append((operation, dict(params)))
+        for key in ((operation, params.get("SpeakerId")), (operation, None)):
+            queued = self.faults.get(key)
+            if queued:
+                code, status, fields = queued.pop(0)
+                raise self._error(operation, code, f"{code} injected", status, **fields)
+        if params["DomainId"] != self.domain_id:
+            raise self._error(operation, "ResourceNotFoundException", "Domain not found", ResourceType="DOMAIN")
+
+    @staticmethod
+    def _error(operation: str, code: str, message: str, status: int = 400, **fields: str) -> ClientError:
+        response: Dict[str, Any] = {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        }
+        response.update(fields)
+        return ClientError(response, operation)  # type: ignore[arg-type]
+
+    # --- the API ------------------------------------------------------------------------------------------
+    def describe_speaker(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("DescribeSpeaker", params)
+            speaker = self.find(params["SpeakerId"])
+            if speaker is None:
+                raise self._error(
+                    "DescribeSpeaker", "ResourceNotFoundException", "Speaker not found", ResourceType="SPEAKER"
+                )
+            return {"Speaker": dict(speaker)}
+
+    def opt_out_speaker(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("OptOutSpeaker", params)
+            speaker = self.find(params["SpeakerId"])
+            if speaker is None:
+                if params["SpeakerId"].startswith("id#"):
+                    raise self._error(
+                        "OptOutSpeaker", "ResourceNotFoundException", "Speaker not found", ResourceType="SPEAKER"
+                    )
+                speaker = self._create(params["SpeakerId"], "OPTED_OUT")
+            speaker["Status"] = "OPTED_OUT"
+            speaker["UpdatedAt"] = _NOW
+            return {"Speaker": dict(speaker)}
+
+    def list_speakers(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("ListSpeakers", params)
+            start = int(params.get("NextToken") or 0)
+            size = min(params.get("MaxResults", 100), self.page_size_cap)
+            page = [dict(speaker) for speaker in self.speakers[start : start + size]]
+            answer: Dict[str, Any] = {"SpeakerSummaries": page}
+            if start + size < len(self.speakers):
+                answer["NextToken"] = str(start + size)
+            return answer
