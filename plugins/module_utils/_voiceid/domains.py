@@ -1,0 +1,91 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""Voice ID domains: their facts as the modules return them, finding them, and naming one by its name."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Mapping
+from typing import Optional
+from typing import Tuple
+
+from .client import VoiceIDClient
+from .facts import iso_timestamp
+from .ids import InvalidParameterError
+
+DomainFacts = Dict[str, Any]
+
+_DOMAIN_KEYS: Tuple[Tuple[str, str], ...] = (
+    ("DomainId", "domain_id"),
+    ("Name", "name"),
+    ("DomainStatus", "domain_status"),
+    ("Arn", "arn"),
+    ("Description", "description"),
+    ("CreatedAt", "created_at"),
+    ("UpdatedAt", "updated_at"),
+)
+
+# The nested structures, each with its own keys.
+_DOMAIN_STRUCTURES: Tuple[Tuple[str, str, Tuple[Tuple[str, str], ...]], ...] = (
+    ("ServerSideEncryptionConfiguration", "server_side_encryption_configuration", (("KmsKeyId", "kms_key_id"),)),
+    (
+        "ServerSideEncryptionUpdateDetails",
+        "server_side_encryption_update_details",
+        (("Message", "message"), ("OldKmsKeyId", "old_kms_key_id"), ("UpdateStatus", "update_status")),
+    ),
+    ("WatchlistDetails", "watchlist_details", (("DefaultWatchlistId", "default_watchlist_id"),)),
+)
+
+
+class DomainNameError(InvalidParameterError):
+    """A domain_name option names no domain, or more than one: the module cannot tell which domain is meant."""
+
+
+def _snake(api: Mapping[str, Any], keys: Tuple[Tuple[str, str], ...]) -> Dict[str, Any]:
+    return {key: iso_timestamp(api[api_key]) for api_key, key in keys if api_key in api}
+
+
+def domain_facts(api_domain: Mapping[str, Any]) -> DomainFacts:
+    """A Domain or DomainSummary of the API as the modules return it; absent fields stay absent."""
+    result = _snake(api_domain, _DOMAIN_KEYS)
+    for api_key, key, keys in _DOMAIN_STRUCTURES:
+        if api_domain.get(api_key) is not None:
+            result[key] = _snake(api_domain[api_key], keys)
+    return result
+
+
+def find_domains(
+    client: VoiceIDClient, domain_id: Optional[str] = None, name: Optional[str] = None
+) -> List[DomainFacts]:
+    """The domain with this id (DescribeDomain), the domains with this name, or all domains (ListDomains);
+    an empty list when none matches."""
+    if domain_id is not None:
+        domain = client.describe_domain(domain_id)
+        return [] if domain is None else [domain_facts(domain)]
+    return [domain_facts(domain) for domain in client.list_domains() if name is None or domain.get("Name") == name]
+
+
+def resolve_domain_id(client: VoiceIDClient, domain_id: Optional[str] = None, domain_name: Optional[str] = None) -> str:
+    """domain_id as it is, or the id of the one domain whose name is domain_name.
+
+    Raises DomainNameError when the name matches no domain or more than one, InvalidParameterError when
+    neither is given (as with ``domain_id: null`` in a task, which the argument spec lets through).
+    """
+    if domain_id is not None:
+        return domain_id
+    if domain_name is None:
+        raise InvalidParameterError("one of domain_id and domain_name is required")
+    matches = [str(domain["DomainId"]) for domain in client.list_domains() if domain.get("Name") == domain_name]
+    if not matches:
+        raise DomainNameError(f"domain_name '{domain_name}' matches no Voice ID domain in this account and region")
+    if len(matches) > 1:
+        raise DomainNameError(
+            f"domain_name '{domain_name}' matches {len(matches)} domains (ids {', '.join(matches)}); use domain_id"
+        )
+    return matches[0]

@@ -1,0 +1,203 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""voiceid_domain_info's real main(), against a stubbed voice-id client that checks every request."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import List
+
+import pytest
+from botocore.stub import Stubber
+
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain_info
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.samples import add_domain_not_found
+from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_facts
+from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
+from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
+
+main = voiceid_domain_info.main
+CHECK_MODES = [pytest.param(False, id="apply"), pytest.param(True, id="check")]
+
+
+def args(**options: Any) -> Dict[str, Any]:
+    return dict(options, region="eu-west-2")
+
+
+@pytest.mark.parametrize("check_mode", CHECK_MODES)
+@pytest.mark.parametrize(
+    "pages, expected",
+    [
+        pytest.param([[]], [], id="no-domains"),
+        pytest.param([[api_domain(1)]], [domain_facts(1)], id="one-page"),
+        pytest.param(
+            [[api_domain(1), api_domain(2)], [api_domain(3)]],
+            [domain_facts(1), domain_facts(2), domain_facts(3)],
+            id="two-pages",
+        ),
+        pytest.param(
+            [[api_domain(1)], [], [api_domain(2, status="SUSPENDED")]],
+            [domain_facts(1), domain_facts(2, status="SUSPENDED")],
+            id="empty-page-in-between",
+        ),
+    ],
+)
+def test_all_domains_over_every_page(
+    voiceid: Stubber,
+    run_module: ModuleRunner,
+    pages: List[List[Dict[str, Any]]],
+    expected: List[Dict[str, Any]],
+    check_mode: bool,
+) -> None:
+    expect_list_domains(voiceid, pages)
+
+    result, failed = run_module(main, args(), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["domains"] == expected
+
+
+@pytest.mark.parametrize("check_mode", CHECK_MODES)
+@pytest.mark.parametrize("exists", [True, False], ids=["known", "unknown"])
+def test_by_domain_id(voiceid: Stubber, run_module: ModuleRunner, exists: bool, check_mode: bool) -> None:
+    params = {"DomainId": domain_id(2)}
+    if exists:
+        voiceid.add_response("describe_domain", {"Domain": api_domain(2)}, params)
+    else:
+        add_domain_not_found(voiceid, "describe_domain", params)
+
+    result, failed = run_module(main, args(domain_id=domain_id(2)), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["domains"] == ([domain_facts(2)] if exists else [])
+
+
+@pytest.mark.parametrize("check_mode", CHECK_MODES)
+@pytest.mark.parametrize(
+    "pages, name, expected",
+    [
+        pytest.param([[api_domain(1), api_domain(2)]], "domain-2", [domain_facts(2)], id="one-match"),
+        pytest.param([[api_domain(1)], [api_domain(2)]], "domain-2", [domain_facts(2)], id="match-on-second-page"),
+        pytest.param(
+            [[api_domain(1, name="same")], [api_domain(2), api_domain(3, name="same")]],
+            "same",
+            [domain_facts(1, name="same"), domain_facts(3, name="same")],
+            id="two-matches",
+        ),
+        pytest.param([[api_domain(1)], [api_domain(2)]], "nowhere", [], id="unknown-name"),
+        pytest.param([[api_domain(1)]], "Domain-1", [], id="names-are-case-sensitive"),
+        pytest.param([[]], "domain-1", [], id="no-domains"),
+    ],
+)
+def test_by_name(
+    voiceid: Stubber,
+    run_module: ModuleRunner,
+    pages: List[List[Dict[str, Any]]],
+    name: str,
+    expected: List[Dict[str, Any]],
+    check_mode: bool,
+) -> None:
+    expect_list_domains(voiceid, pages)
+
+    result, failed = run_module(main, args(name=name), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["domains"] == expected
+
+
+def test_facts_of_a_domain_changing_its_key_with_a_watchlist(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    domain = dict(
+        api_domain(1),
+        ServerSideEncryptionUpdateDetails={"OldKmsKeyId": "old-key", "UpdateStatus": "FAILED", "Message": "disabled"},
+        WatchlistDetails={"DefaultWatchlistId": "WatchList0000000000000"},
+    )
+    voiceid.add_response("describe_domain", {"Domain": domain}, {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(domain_id=domain_id(1)))
+
+    assert not failed, result
+    assert result["domains"] == [
+        dict(
+            domain_facts(1),
+            server_side_encryption_update_details={
+                "old_kms_key_id": "old-key",
+                "update_status": "FAILED",
+                "message": "disabled",
+            },
+            watchlist_details={"default_watchlist_id": "WatchList0000000000000"},
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "option, value, problem",
+    [
+        ("domain_id", "short", "domain_id must be exactly 22 letters or digits"),
+        ("domain_id", "AbCdEfGhIjKlMnOpQrStU!", "domain_id must be exactly 22 letters or digits"),
+        ("name", "", "name must be 1 to 256 characters"),
+        ("name", "-dash-first", "name must be 1 to 256 characters"),
+        ("name", "x" * 257, "the value given has 257 characters"),
+    ],
+)
+def test_invalid_options_fail_before_any_call(
+    voiceid: Stubber, run_module: ModuleRunner, option: str, value: str, problem: str
+) -> None:
+    result, failed = run_module(main, args(**{option: value}))
+
+    assert failed
+    assert problem in result["msg"]
+    assert voiceid.created_clients == []  # type: ignore[attr-defined]
+
+
+def test_domain_id_and_name_are_mutually_exclusive(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    result, failed = run_module(main, args(domain_id=domain_id(1), name="domain-1"))
+
+    assert failed
+    assert "mutually exclusive" in result["msg"]
+    assert voiceid.created_clients == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "options, operation, expected_msg",
+    [
+        ({}, "list_domains", "Failed to list domains: AccessDeniedException: "),
+        ({"name": "domain-1"}, "list_domains", "Failed to list domains: AccessDeniedException: "),
+        (
+            {"domain_id": domain_id(1)},
+            "describe_domain",
+            f"Failed to describe domain {domain_id(1)}: AccessDeniedException: ",
+        ),
+    ],
+)
+def test_errors_fail_with_the_aws_error(
+    voiceid: Stubber, run_module: ModuleRunner, options: Dict[str, Any], operation: str, expected_msg: str
+) -> None:
+    voiceid.add_client_error(operation, "AccessDeniedException", "not allowed", http_status_code=403)
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(**options))
+
+    assert failed
+    assert result["msg"].startswith(expected_msg)
+    assert result["error"]["code"] == "AccessDeniedException"
+    assert calls == [operation.title().replace("_", "")]
+
+
+def test_throttled_pages_are_retried(voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]) -> None:
+    voiceid.add_response("list_domains", {"DomainSummaries": [api_domain(1)], "NextToken": "t1"}, {"MaxResults": 10})
+    voiceid.add_client_error("list_domains", "ThrottlingException", "slow down", http_status_code=400)
+    voiceid.add_response("list_domains", {"DomainSummaries": [api_domain(2)]}, {"MaxResults": 10, "NextToken": "t1"})
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["domains"] == [domain_facts(1), domain_facts(2)]
+    assert len(sleeps) == 1
