@@ -22,8 +22,13 @@ options:
   domain_id:
     description:
       - The identifier of the Voice ID domain that holds the speaker, 22 letters or digits.
+      - Exactly one of O(domain_id) and O(domain_name) is required.
     type: str
-    required: true
+  domain_name:
+    description:
+      - The name of the Voice ID domain that holds the speaker, looked up with C(ListDomains) before any change.
+      - A name that matches no domain of the account and region, or more than one, fails the task.
+    type: str
   speaker_id:
     description:
       - The speaker, by its customer speaker id (1 to 256 letters, digits, C(_) or C(-), starting with a letter
@@ -80,6 +85,11 @@ EXAMPLES = r"""
     speaker_id: "{{ customer_id }}"
     region: eu-west-2
   no_log: true  # speaker ids are personal data
+
+- name: Name the domain as people know it
+  speakerops.voiceid.voiceid_speaker_optout:
+    domain_name: contact-center
+    speaker_id: "{{ customer_id }}"
 
 - name: Opt out a speaker by the id Voice ID generated for it
   speakerops.voiceid.voiceid_speaker_optout:
@@ -205,11 +215,14 @@ failures:
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOptOut
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import failure_summary
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOutcome
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_ids
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import OptOutOutcome
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import opt_out_speaker
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
@@ -217,7 +230,8 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rateli
 
 def main() -> None:
     argument_spec = dict(
-        domain_id=dict(type="str", required=True),
+        domain_id=dict(type="str"),
+        domain_name=dict(type="str"),
         speaker_id=dict(type="str"),
         speaker_ids=dict(type="list", elements="str"),
         request_rates=dict(
@@ -232,39 +246,41 @@ def main() -> None:
     module = VoiceIDModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        mutually_exclusive=[("speaker_id", "speaker_ids")],
-        required_one_of=[("speaker_id", "speaker_ids")],
+        mutually_exclusive=[("speaker_id", "speaker_ids"), ("domain_id", "domain_name")],
+        required_one_of=[("speaker_id", "speaker_ids"), ("domain_id", "domain_name")],
     )
     params = module.params
-    domain_id = params["domain_id"]
 
-    with module.failing_on_errors(context=f" in domain {domain_id}"):
-        check_domain_id("domain_id", domain_id)
+    with module.failing_on_errors():
+        # Every option is checked before the first call.
+        if params["domain_id"] is not None:
+            check_domain_id("domain_id", params["domain_id"])
+        if params["domain_name"] is not None:
+            check_domain_name("domain_name", params["domain_name"])
         if params["speaker_id"] is not None:
             check_speaker_id("speaker_id", params["speaker_id"])
-            single = opt_out_speaker(module.voiceid_client(), domain_id, params["speaker_id"], module.check_mode)
-            result = dict(changed=single.changed, speaker=single.after)
-            diff = single.diff()
         else:
             check_speaker_ids("speaker_ids", params["speaker_ids"])
-            rates = check_request_rates("request_rates", params["request_rates"])
-            client = module.voiceid_client(limiter=RequestRateLimiter(rates))
-            use_list = rates["list_speakers"] > 0
-            bulk = BulkOptOut(client, domain_id, params["speaker_ids"], module.check_mode, use_list=use_list).run()
-            result = dict(
-                changed=bool(bulk.changed_speaker_ids),
-                speakers=bulk.speakers(),
-                changed_speaker_ids=bulk.changed_speaker_ids,
-                failures=bulk.failures,
-            )
-            diff = bulk.diff()
-            for warning in bulk.warnings:
-                module.warn(warning)
-            if bulk.failures:
-                module.fail_json(msg=failure_summary(bulk), **result)
+        rates = check_request_rates("request_rates", params["request_rates"])
+        client = module.voiceid_client(limiter=RequestRateLimiter(rates) if params["speaker_ids"] is not None else None)
+        domain_id = resolve_domain_id(client, params["domain_id"], params["domain_name"])
 
+    with module.failing_on_errors(context=f" in domain {domain_id}"):
+        if params["speaker_id"] is not None:
+            outcome: OptOutOutcome | BulkOutcome = opt_out_speaker(
+                client, domain_id, params["speaker_id"], module.check_mode
+            )
+        else:
+            use_list = rates["list_speakers"] > 0
+            outcome = BulkOptOut(client, domain_id, params["speaker_ids"], module.check_mode, use_list=use_list).run()
+
+    result = outcome.result()
     if module._diff:
-        result["diff"] = diff
+        result["diff"] = outcome.diff()
+    for warning in outcome.warnings:
+        module.warn(warning)
+    if outcome.failure_message():
+        module.fail_json(msg=outcome.failure_message(), **result)
     module.exit_json(**result)
 
 

@@ -38,6 +38,7 @@ class FakeVoiceID:
     def __init__(self, domain_id: str, speakers: Dict[str, str], page_size_cap: int = 100) -> None:
         """speakers: customer id -> status."""
         self.domain_id = domain_id
+        self.domain_name = "contact-center"
         self.lock = threading.Lock()
         self.speakers: List[Dict[str, Any]] = []
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
@@ -130,6 +131,15 @@ class FakeVoiceID:
             speaker["Status"] = "OPTED_OUT"
             speaker["UpdatedAt"] = _NOW
             return {"Speaker": dict(speaker)}
+
+    def list_domains(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            operation_model = _MODEL.operation_model("ListDomains")
+            validate_parameters(params, operation_model.input_shape)
+            self.calls.append(("ListDomains", dict(params)))
+            return {
+                "DomainSummaries": [{"DomainId": self.domain_id, "Name": self.domain_name, "DomainStatus": "ACTIVE"}]
+            }
 
     def list_speakers(self, **params: Any) -> Dict[str, Any]:
         with self.lock:

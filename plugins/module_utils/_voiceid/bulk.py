@@ -98,6 +98,27 @@ class BulkOutcome:
     def speakers(self) -> List[SpeakerFacts]:
         return [record.facts(self.domain_id) for record in self.records]
 
+    def result(self) -> Dict[str, Any]:
+        changed_speaker_ids = self.changed_speaker_ids
+        return {
+            "changed": bool(changed_speaker_ids),
+            "speakers": self.speakers(),
+            "changed_speaker_ids": changed_speaker_ids,
+            "failures": self.failures,
+        }
+
+    def failure_message(self, most: int = 20) -> Optional[str]:
+        """How many failed, and the first ones by id with the reason; None when none failed."""
+        failures = self.failures
+        if not failures:
+            return None
+        shown = "; ".join(f"{failure['speaker_id']} ({failure['message']})" for failure in failures[:most])
+        more = f"; and {len(failures) - most} more (see failures)" if len(failures) > most else ""
+        return (
+            f"{len(failures)} of {len(self.records)} speakers in domain {self.domain_id} could not be opted out"
+            f" (the others were handled; a rerun retries only what is left): {shown}{more}"
+        )
+
     def diff(self) -> Dict[str, Any]:
         """A summary of what changes: the status of each changed speaker before ('absent' if new) and after."""
         changed = [record for record in self.records if record.changed]
@@ -274,14 +295,3 @@ class BulkOptOut:
 
     def _unknown_in_order(self) -> List[str]:
         return [speaker_id for speaker_id in self.records if speaker_id in self._unknown]
-
-
-def failure_summary(outcome: BulkOutcome, most: int = 20) -> str:
-    """The task's failure message: how many failed, and the first ones by id with the reason."""
-    failures = outcome.failures
-    shown = "; ".join(f"{failure['speaker_id']} ({failure['message']})" for failure in failures[:most])
-    more = f"; and {len(failures) - most} more (see failures)" if len(failures) > most else ""
-    return (
-        f"{len(failures)} of {len(outcome.records)} speakers in domain {outcome.domain_id} could not be opted out"
-        f" (the others were handled; a rerun retries only what is left): {shown}{more}"
-    )

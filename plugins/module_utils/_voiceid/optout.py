@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 from typing import Dict
+from typing import List
 from typing import Optional
 
 from .client import VoiceIDClient
@@ -34,8 +36,16 @@ class OptOutOutcome:
     before: Optional[SpeakerFacts]  # None: the domain had no such speaker
     after: SpeakerFacts
 
+    warnings: List[str] = field(default_factory=list)
+
     def diff(self) -> Dict[str, Any]:
         return {"before": self.before or {}, "after": self.after}
+
+    def result(self) -> Dict[str, Any]:
+        return {"changed": self.changed, "speaker": self.after}
+
+    def failure_message(self) -> Optional[str]:
+        return None  # a single speaker's failure is raised as VoiceIDError
 
 
 def needs_opt_out(before: Optional[SpeakerFacts]) -> bool:

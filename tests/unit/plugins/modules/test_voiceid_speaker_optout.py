@@ -425,3 +425,36 @@ def test_bulk_list_speakers_rate_zero_reads_by_describe_only(
     assert not failed, result
     assert fake_service.calls_to("ListSpeakers") == []
     assert len(fake_service.calls_to("DescribeSpeaker")) == 2
+
+
+def test_domain_name_is_resolved_before_any_speaker_call(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    module_args = {"domain_name": "contact-center", "speaker_ids": ["enrolled"], "region": "eu-west-2"}
+
+    result, failed = run_module(main, module_args)
+
+    assert not failed, result
+    assert result["changed_speaker_ids"] == ["enrolled"]
+    assert fake_service.calls[0][0] == "ListDomains"
+    assert all(params["DomainId"] == DOMAIN_ID for name, params in fake_service.calls[1:])
+
+
+def test_unknown_domain_name_fails_naming_it_before_any_speaker_call(
+    fake_service: FakeVoiceID, run_module: ModuleRunner
+) -> None:
+    module_args = {"domain_name": "no-such-domain", "speaker_id": "enrolled", "region": "eu-west-2"}
+
+    result, failed = run_module(main, module_args)
+
+    assert failed
+    assert result["msg"] == "domain_name 'no-such-domain' matches no Voice ID domain in this account and region"
+    assert [name for name, params in fake_service.calls] == ["ListDomains"]
+
+
+def test_domain_id_and_domain_name_are_exclusive(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    module_args = {"domain_id": DOMAIN_ID, "domain_name": "contact-center", "speaker_id": "a", "region": "eu-west-2"}
+
+    result, failed = run_module(main, module_args)
+
+    assert failed
+    assert "parameters are mutually exclusive: domain_id|domain_name" in result["msg"]
+    assert fake_service.calls == []

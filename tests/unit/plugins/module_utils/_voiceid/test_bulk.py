@@ -11,7 +11,6 @@ from typing import List
 import pytest
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOptOut
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import failure_summary
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import unique_in_order
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import workers_for
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.client import VoiceIDClient
@@ -99,7 +98,8 @@ def test_one_failure_never_stops_the_others() -> None:
     assert "c7" not in outcome.changed_speaker_ids
     assert all(fake.status_of(f"c{number}") == "OPTED_OUT" for number in range(30) if number not in (7, 19))
     assert fake.status_of("c7") == "ENROLLED"
-    summary = failure_summary(outcome)
+    summary = outcome.failure_message()
+    assert summary is not None
     assert summary.startswith(f"2 of 30 speakers in domain {DOMAIN_ID} could not be opted out")
     assert "c7 (AccessDeniedException: AccessDeniedException injected)" in summary
 
