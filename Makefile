@@ -18,7 +18,7 @@ help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
 	@echo "make test   every check CI runs: lint, sanity, unit, emulator and integration tests"
 
-test: lint sanity units
+test: lint sanity units emulator-tests
 	@echo "make test: all checks passed"
 
 $(STAMP): dev-requirements.txt requirements.txt
@@ -64,6 +64,7 @@ mypy: tree
 	cd $(TREE) && $(BIN)/mypy --config-file $(COLLECTION)/pyproject.toml --explicit-package-bases \
 		-p ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid \
 		-p ansible_collections.speakerops.voiceid.plugins.modules
+	$(BIN)/mypy --strict tests/emulator
 
 yamllint: venv
 	$(BIN)/yamllint --strict .

@@ -1,0 +1,24 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures for the emulator's own tests: a started EmulatorServer and a real boto3 client pointed at it."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from emulator_support import base_seed  # also puts the repository root on sys.path
+from emulator_support import make_client
+
+from tests.emulator import EmulatorServer
+
+
+@pytest.fixture
+def emulator() -> t.Iterator[EmulatorServer]:
+    with EmulatorServer(base_seed(), random_seed=1234) as server:
+        yield server
+
+
+@pytest.fixture
+def client(emulator: EmulatorServer) -> t.Any:
+    return make_client(emulator.url)
