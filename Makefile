@@ -12,13 +12,14 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests clean
+.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
 	@echo "make test   every check CI runs: lint, sanity, unit, emulator and integration tests"
+	@echo "make docs   build the documentation site into docs/build/html"
 
-test: lint sanity units emulator-tests
+test: lint sanity units emulator-tests integration docs
 	@echo "make test: all checks passed"
 
 $(STAMP): dev-requirements.txt requirements.txt
@@ -54,7 +55,7 @@ sanity: tree $(GET_PIP_CACHE)/.standin
 units: tree
 	$(ANSIBLE_TEST) units --local --python 3.11 --requirements --color no
 
-lint: ruff mypy yamllint ansible-lint
+lint: ruff mypy yamllint ansible-lint docs-lint
 
 ruff: venv
 	$(BIN)/ruff check .
@@ -74,6 +75,17 @@ ansible-lint: tree
 
 emulator-tests: venv
 	$(BIN)/python -m pytest -q tests/emulator_tests
+
+# ansible-test integration targets against the local Voice ID emulator (tests/integration/run-with-emulator.sh).
+integration: tree
+	tests/integration/run-with-emulator.sh $(COLLECTION) $(BIN)
+
+# The documentation site: a page per module from its DOCUMENTATION, plus the guides in docs/docsite/rst.
+docs: venv
+	VENV_BIN=$(BIN) bash docs/build.sh
+
+docs-lint: venv
+	VENV_BIN=$(BIN) bash docs/lint.sh
 
 clean:
 	rm -rf .build tests/output

@@ -23,8 +23,8 @@ attributes:
     membership:
       - speakerops.voiceid.aws
 notes:
-  - Amazon Connect Voice ID reaches its end of support on 2026-05-20; after that date AWS no longer lets
-    Voice ID resources be accessed, and calls to the service fail.
+  - AWS ended support for Amazon Connect Voice ID on 2026-05-20. Since then Voice ID resources can no longer
+    be accessed and calls to the service fail; the modules still work against the local emulator for tests.
   - Speaker ids are personal data (AWS marks them sensitive). Use C(no_log) on tasks whose logs leave the team.
   - Throttling, internal server errors and conflicts of type C(CONCURRENT_CHANGES) are retried with jittered
     exponential backoff, up to 10 attempts per request.
