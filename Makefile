@@ -12,14 +12,15 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint clean
+.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
 	@echo "make test   every check CI runs: lint, sanity, unit, emulator and integration tests"
 	@echo "make docs   build the documentation site into docs/build/html"
+	@echo "make package  build the collection tarball into .build/dist and install it into .build/installed"
 
-test: lint sanity units emulator-tests integration docs
+test: lint sanity units emulator-tests integration docs demo
 	@echo "make test: all checks passed"
 
 $(STAMP): dev-requirements.txt requirements.txt
@@ -79,6 +80,24 @@ emulator-tests: venv
 # ansible-test integration targets against the local Voice ID emulator (tests/integration/run-with-emulator.sh).
 integration: tree
 	tests/integration/run-with-emulator.sh $(COLLECTION) $(BIN)
+
+# The tarball users install: built from a copy of this checkout's files, checked for development files,
+# then installed into a clean collections path (amazon.aws comes from the ansible package).
+DIST := .build/dist
+INSTALLED := .build/installed
+package: tree
+	rm -rf $(DIST) $(INSTALLED)
+	cd $(COLLECTION) && $(BIN)/ansible-galaxy collection build --force --output-path $(abspath $(DIST))
+	@tar tzf $(DIST)/speakerops-voiceid-*.tar.gz > .build/tarball-files.txt
+	@if grep -E '^(\.venv|\.build|\.ci|\.git|tests/(output|emulator|emulator_tests|demo|integration|unit)|docs/build|benchmarks|Makefile)' \
+		.build/tarball-files.txt; then echo "package: development files in the tarball (above)"; exit 1; fi
+	@echo "package: $$(wc -l < .build/tarball-files.txt) files, $$(du -k $(DIST)/*.tar.gz | cut -f1) KiB"
+	$(BIN)/ansible-galaxy collection install --no-deps -p $(INSTALLED) $(DIST)/speakerops-voiceid-*.tar.gz
+
+# make demo: the example playbook from the docs, twice, against a local Voice ID emulator, through the
+# packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test.
+demo: package
+	tests/demo/run.sh $(BIN) $(INSTALLED)
 
 # The documentation site: a page per module from its DOCUMENTATION, plus the guides in docs/docsite/rst.
 docs: venv
