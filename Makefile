@@ -12,7 +12,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package clean
+.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -98,6 +98,10 @@ package: tree
 # packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test.
 demo: package
 	tests/demo/run.sh $(BIN) $(INSTALLED)
+
+# Figures, not a test: the bulk mode against the quota bound and a loop of single tasks (docs/docsite/rst/bulk_opt_outs.rst).
+bench: package
+	$(BIN)/python benchmarks/bulk_optout.py --collections-path $(INSTALLED)
 
 # The documentation site: a page per module from its DOCUMENTATION, plus the guides in docs/docsite/rst.
 docs: venv

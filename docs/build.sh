@@ -85,5 +85,8 @@ antsibull-docs \
     --dest-dir "$DEST/rst" \
     speakerops.voiceid
 
+# Guides include the example playbooks (docs/examples) that make demo runs, so the site shows the tested files.
+rm -rf "$DEST/examples" && cp -r docs/examples "$DEST/examples"
+
 sphinx-build -b html -W --keep-going -q -d "$DEST/doctrees" -c "$DEST" "$DEST/rst" "$DEST/html"
 echo "docs/build.sh: site built in docs/build/html (open docs/build/html/index.html)"

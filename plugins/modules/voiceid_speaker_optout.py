@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: voiceid_speaker_optout
-short_description: Opt a speaker out of Amazon Connect Voice ID
+short_description: Opt speakers out of Amazon Connect Voice ID
 version_added: 0.1.0
 description:
   - Makes sure a speaker of an Amazon Connect Voice ID domain is opted out of voice authentication.
@@ -104,11 +104,10 @@ EXAMPLES = r"""
       region: eu-west-2
       profile: privacy-automation
   tasks:
-    - name: Opt out every customer who withdrew consent
+    - name: Opt out every customer who withdrew consent, in one task
       speakerops.voiceid.voiceid_speaker_optout:
         domain_id: "{{ voiceid_domain_id }}"
-        speaker_id: "{{ item }}"
-      loop: "{{ withdrawn_customer_ids }}"
+        speaker_ids: "{{ withdrawn_customer_ids }}"
       no_log: true
 
 - name: Opt out everyone on the list kept in Git, in one task

@@ -1,0 +1,214 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""How close the bulk mode of voiceid_speaker_optout runs to the limit set by Voice ID's request quotas.
+
+    make bench            (or: python benchmarks/bulk_optout.py --collections-path .build/installed)
+
+Runs real ansible-playbook processes against the local emulator with AWS's default quotas enforced and 25 ms
+added to every call, and prints for each case the time beyond Ansible's fixed start-up (the same playbook
+with an empty list, measured in the same run), the quota bound, and their ratio; then the speed-up over a
+`loop:` of single-speaker tasks, and the peak memory of the module process for a 100,000-speaker domain.
+Figures, not assertions: nothing here fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.emulator import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+
+DOMAIN_ID = "BenchmarkDomain0000001"
+PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - speakerops.voiceid.voiceid_speaker_optout:
+        domain_id: {domain_id}
+        speaker_ids: "{{{{ lookup('ansible.builtin.file', '{ids_file}') | from_json }}}}"
+      register: result
+    - ansible.builtin.assert:
+        that: result.failures | length == 0
+"""
+LOOP_PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - speakerops.voiceid.voiceid_speaker_optout:
+        domain_id: {domain_id}
+        speaker_id: "{{{{ item }}}}"
+      loop: "{{{{ lookup('ansible.builtin.file', '{ids_file}') | from_json }}}}"
+"""
+
+
+def seed(count: int, status: str, enrolled: Optional[List[str]] = None) -> Dict[str, Any]:
+    speakers = [{"customer_speaker_id": speaker_id, "status": "ENROLLED"} for speaker_id in enrolled or []]
+    return {
+        "domains": [
+            {
+                "domain_id": DOMAIN_ID,
+                "name": "benchmark",
+                "speakers": speakers,
+                "generate": [{"count": count - len(speakers), "prefix": "bench-", "width": 6, "status": status}],
+            }
+        ]
+    }
+
+
+def ids(numbers: range) -> List[str]:
+    return [f"bench-{number:06d}" for number in numbers]
+
+
+class Bench:
+    def __init__(self, server: EmulatorServer, collections_path: pathlib.Path, workdir: pathlib.Path) -> None:
+        self.server = server
+        self.workdir = workdir
+        self.env = dict(
+            os.environ,
+            AWS_ENDPOINT_URL_VOICE_ID=server.url,
+            AWS_REGION="eu-west-2",
+            AWS_ACCESS_KEY_ID="AKIDBENCHMARK000000",
+            AWS_SECRET_ACCESS_KEY="benchmark-secret",
+            ANSIBLE_COLLECTIONS_PATH=str(collections_path),
+            ANSIBLE_LOCALHOST_WARNING="false",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        )
+        self.bin = pathlib.Path(sys.executable).parent
+
+    def playbook(self, template: str, speaker_ids: List[str]) -> float:
+        """Seconds one ansible-playbook run takes, start to finish."""
+        ids_file = self.workdir / "ids.json"
+        ids_file.write_text(json.dumps(speaker_ids))
+        playbook = self.workdir / "playbook.yml"
+        playbook.write_text(template.format(domain_id=DOMAIN_ID, ids_file=ids_file))
+        started = time.monotonic()
+        command = [str(self.bin / "ansible-playbook"), str(playbook)]
+        run = subprocess.run(command, env=self.env, capture_output=True, text=True, check=False)
+        elapsed = time.monotonic() - started
+        if run.returncode != 0:
+            raise SystemExit(f"ansible-playbook failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+        return elapsed
+
+    def startup(self, repeats: int = 3) -> float:
+        """Ansible's fixed cost: the same playbook and module with nothing to do."""
+        return statistics.median(self.playbook(PLAYBOOK, []) for _repeat in range(repeats))
+
+
+def report(name: str, beyond: float, bound: float, goal: float) -> None:
+    ratio = beyond / bound
+    verdict = "meets" if ratio <= goal else "MISSES"
+    print(f"{name:<52} {beyond:7.2f} s {bound:6.1f} s {ratio:6.2f}  {verdict} goal <= {goal}")
+
+
+def memory_case(collections_path: pathlib.Path, workdir: pathlib.Path, count: int) -> int:
+    """Peak RSS (KiB) of the module process opting out every speaker of a count-speaker domain, all opted out."""
+    with EmulatorServer(seed=seed(count, "OPTED_OUT"), latency_ms=0) as server:
+        args_file = workdir / "memory-args.json"
+        args = {
+            "domain_id": DOMAIN_ID,
+            "speaker_ids": ids(range(count)),
+            "endpoint_url": server.url,
+            "region": "eu-west-2",
+            "access_key": "AKIDBENCHMARK000000",
+            "secret_key": "benchmark-secret",
+            # The quotas are not enforced here: memory does not depend on speed, and this keeps the run short.
+            "request_rates": {"describe_speaker": 200, "list_speakers": 200, "opt_out_speaker": 200},
+        }
+        args_file.write_text(json.dumps(args))
+        run = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "benchmarks" / "run_module.py"),
+                str(collections_path),
+                "voiceid_speaker_optout",
+                str(args_file),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    result = json.loads(run.stdout)
+    if result.get("failed") or len(result["speakers"]) != count:
+        raise SystemExit(f"memory case failed: {result.get('msg')}")
+    return int(run.stderr.strip().rsplit("peak_rss_kib=", 1)[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--collections-path", type=pathlib.Path, default=REPO / ".build" / "installed")
+    parser.add_argument("--latency-ms", type=float, default=25.0)
+    parser.add_argument("--loop-sample", type=int, default=40, help="single-speaker tasks timed for the loop figure")
+    parser.add_argument("--memory-speakers", type=int, default=100_000)
+    options = parser.parse_args()
+    collections_path = options.collections_path.resolve()
+
+    emulator = EmulatorServer(enforce_quotas=True, latency_ms=options.latency_ms)
+    with tempfile.TemporaryDirectory() as temp, emulator as server:
+        workdir = pathlib.Path(temp)
+        bench = Bench(server, collections_path, workdir)
+        print(f"Emulator: AWS's default quotas enforced, {options.latency_ms:g} ms per call")
+        print(f"{'case':<52} {'beyond':>9} {'bound':>8} {'ratio':>6}")
+
+        server.load_seed(seed(10_000, "OPTED_OUT"))
+        startup = bench.startup()
+        print(f"{'Ansible start-up (same playbook, empty list)':<52} {startup:7.2f} s")
+
+        all_ids = ids(range(10_000))
+        server.clear_calls()
+        bulk_total = bench.playbook(PLAYBOOK, all_ids)
+        writes = len(server.calls("OptOutSpeaker"))
+        report("10,000 opted out, all requested (100 pages at 5/s)", bulk_total - startup, 20.0, 1.25)
+        print(f"{'':<52} OptOutSpeaker calls: {writes}, throttled calls: {len(throttled(server))}")
+
+        sample = all_ids[: options.loop_sample]
+        loop_total = bench.playbook(LOOP_PLAYBOOK, sample)
+        per_item = (loop_total - startup) / len(sample)
+        loop_10k = startup + per_item * 10_000
+        print(
+            f"{'loop: of single tasks, 10,000 speakers (extrapolated)':<52} {loop_10k:7.0f} s"
+            f"  ({per_item:.3f} s per item, timed over {len(sample)})"
+        )
+        print(f"{'bulk speed-up over the loop (whole playbook runs)':<52} {loop_10k / bulk_total:7.0f} x  goal >= 100")
+
+        server.load_seed(seed(10_000, "OPTED_OUT"))
+        spread = ids(range(0, 10_000, 500))  # 20 speakers spread over the domain
+        spread_total = bench.playbook(PLAYBOOK, spread)
+        report("20 of a 10,000-speaker domain (20 describes at 10/s)", spread_total - startup, 2.0, 1.5)
+
+        enrolled = [f"enrolled-{number:04d}" for number in range(300)]
+        server.load_seed(seed(10_000, "OPTED_OUT", enrolled=enrolled))
+        server.clear_calls()
+        enrolled_total = bench.playbook(PLAYBOOK, enrolled)
+        report("300 enrolled of 10,000 (300 opt-outs at 10/s)", enrolled_total - startup, 30.0, 1.15)
+        writes = len(server.calls("OptOutSpeaker"))
+        print(f"{'':<52} OptOutSpeaker calls: {writes}, throttled calls: {len(throttled(server))}")
+
+    with tempfile.TemporaryDirectory() as temp:
+        peak = memory_case(collections_path, pathlib.Path(temp), options.memory_speakers)
+        print(
+            f"{'peak memory of the module, ' + format(options.memory_speakers, ',') + ' speakers requested':<52} "
+            f"{peak / 1024:7.0f} MiB"
+        )
+
+
+def throttled(server: EmulatorServer) -> List[Dict[str, Any]]:
+    return [call for call in server.calls() if call.get("error_code") == "ThrottlingException"]
+
+
+if __name__ == "__main__":
+    main()
