@@ -185,12 +185,12 @@ speakers:
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.facts import SPEAKER_STATUSES
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers import find_speakers
 
 
@@ -200,15 +200,7 @@ def main() -> None:
         domain_name=dict(type="str"),
         speaker_id=dict(type="str"),
         status=dict(type="list", elements="str", choices=list(SPEAKER_STATUSES)),
-        request_rates=dict(
-            type="dict",
-            options=dict(
-                describe_speaker=dict(type="float"),
-                list_speakers=dict(type="float"),
-                describe_domain=dict(type="float"),
-                list_domains=dict(type="float"),
-            ),
-        ),
+        request_rates=request_rates_spec("describe_speaker", "list_speakers", "describe_domain", "list_domains"),
     )
     module = VoiceIDModule(
         argument_spec=argument_spec,
@@ -219,10 +211,7 @@ def main() -> None:
     params = module.params
 
     with module.failing_on_errors():
-        if params["domain_id"] is not None:
-            check_domain_id("domain_id", params["domain_id"])
-        if params["domain_name"] is not None:
-            check_domain_name("domain_name", params["domain_name"])
+        check_domain_options(params["domain_id"], params["domain_name"])
         if params["speaker_id"] is not None:
             check_speaker_id("speaker_id", params["speaker_id"])
         rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())

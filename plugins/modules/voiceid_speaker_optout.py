@@ -216,8 +216,7 @@ failures:
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOptOut
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOutcome
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_ids
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
@@ -225,6 +224,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import opt_out_speaker
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import request_rates_spec
 
 
 def main() -> None:
@@ -233,14 +233,7 @@ def main() -> None:
         domain_name=dict(type="str"),
         speaker_id=dict(type="str"),
         speaker_ids=dict(type="list", elements="str"),
-        request_rates=dict(
-            type="dict",
-            options=dict(
-                describe_speaker=dict(type="float"),
-                opt_out_speaker=dict(type="float"),
-                list_speakers=dict(type="float"),
-            ),
-        ),
+        request_rates=request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers"),
     )
     module = VoiceIDModule(
         argument_spec=argument_spec,
@@ -252,10 +245,7 @@ def main() -> None:
 
     with module.failing_on_errors():
         # Every option is checked before the first call.
-        if params["domain_id"] is not None:
-            check_domain_id("domain_id", params["domain_id"])
-        if params["domain_name"] is not None:
-            check_domain_name("domain_name", params["domain_name"])
+        check_domain_options(params["domain_id"], params["domain_name"])
         if params["speaker_id"] is not None:
             check_speaker_id("speaker_id", params["speaker_id"])
         else:

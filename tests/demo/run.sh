@@ -12,23 +12,11 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=$(cd "$1" && pwd)
 collections=$(cd "$2" && pwd)
-workdir=$(mktemp -d)
-
-(cd "$repo" && exec "$bin/python" -m tests.emulator --seed tests/demo/seed.yml --enforce-quotas --latency-ms 25 \
-    --url-file "$workdir/url" >"$workdir/emulator.log" 2>&1) &
-emulator=$!
-cleanup() {
-    kill "$emulator" 2>/dev/null || true
-    wait "$emulator" 2>/dev/null || true
-    rm -rf "$workdir"
-}
-trap cleanup EXIT
-for _ in $(seq 100); do
-    [ -s "$workdir/url" ] && break
-    kill -0 "$emulator" 2>/dev/null || { cat "$workdir/emulator.log" >&2; exit 1; }
-    sleep 0.1
-done
-url=$(cat "$workdir/url")
+# shellcheck source=tests/tools/emulator.sh
+source "$repo/tests/tools/emulator.sh"
+start_emulator "$repo" "$bin" --seed tests/demo/seed.yml --enforce-quotas --latency-ms 25
+url=$emulator_url
+workdir=$emulator_workdir
 
 # What a real run would take from the environment; here they point at the emulator.
 export AWS_ENDPOINT_URL_VOICE_ID="$url" AWS_REGION=eu-west-2

@@ -73,6 +73,14 @@ def check_domain_name(option: str, value: str) -> None:
         raise InvalidParameterError(f"{option} must be {DOMAIN_NAME_RULE}; the value given {_describe_length(value)}.")
 
 
+def check_domain_options(domain_id: Optional[str], domain_name: Optional[str]) -> None:
+    """Check the options `domain_id` and `domain_name` of a module, those that are set."""
+    if domain_id is not None:
+        check_domain_id("domain_id", domain_id)
+    if domain_name is not None:
+        check_domain_name("domain_name", domain_name)
+
+
 def speaker_id_problem(value: str) -> Optional[str]:
     """Why value is not a speaker id, in words that do not repeat the (personal) value; None if it is one."""
     if is_valid_speaker_id(value):
