@@ -12,7 +12,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench clean
+.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench changelog-check changelog clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -56,7 +56,7 @@ sanity: tree $(GET_PIP_CACHE)/.standin
 units: tree
 	$(ANSIBLE_TEST) units --local --python 3.11 --requirements --color no
 
-lint: ruff mypy yamllint ansible-lint docs-lint
+lint: ruff mypy yamllint ansible-lint docs-lint changelog-check
 
 ruff: venv
 	$(BIN)/ruff check .
@@ -80,6 +80,18 @@ emulator-tests: venv
 # ansible-test integration targets against the local Voice ID emulator (tests/integration/run-with-emulator.sh).
 integration: tree
 	tests/integration/run-with-emulator.sh $(COLLECTION) $(BIN)
+
+# Changelog fragments: linted, required for every user-visible change (tests/tools/check_changelog.py), and
+# rendered into release notes in the scratch tree, so that a broken fragment fails before release day.
+changelog-check: tree
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/python tests/tools/check_changelog.py
+	cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/antsibull-changelog release --version "$$(sed -n 's/^version: //p' galaxy.yml)" \
+		&& test -s CHANGELOG.rst && echo "changelog: release notes render (in the scratch tree only)"
+
+# Release day: move the fragments into changelogs/changelog.yaml and write CHANGELOG.rst for galaxy.yml's version.
+changelog: venv
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-changelog release --version "$$(sed -n 's/^version: //p' galaxy.yml)"
 
 # The tarball users install: built from a copy of this checkout's files, checked for development files,
 # then installed into a clean collections path (amazon.aws comes from the ansible package).
