@@ -16,6 +16,7 @@ description:
     every run after the first changes nothing.
   - A speaker Voice ID does not know yet, named by its customer speaker id, is created in the opted-out
     state, so that it can never be enrolled. Opting out removes the speaker's voiceprint and stored audio.
+  - With O(speaker_ids), opts out a whole list in one task, as fast as the service's request quotas allow.
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
