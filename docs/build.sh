@@ -20,6 +20,9 @@ export PATH="$VENV_BIN:$PATH"
 source "$ROOT/docs/tree.sh"
 lay_out_collections_tree
 export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_PATH"
+# Only the tree: amazon.aws in .venv lies inside this git checkout, where antsibull-docs would copy it with
+# git ls-files, that is, as an empty directory (seen on a fresh clone).
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 
 DEST="$ROOT/docs/build"
 rm -rf -- "$DEST"

@@ -22,6 +22,9 @@ if git -C "$COLLECTIONS_PATH/ansible_collections/amazon/aws" rev-parse --is-insi
     exit 2
 fi
 export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_PATH"
+# Only the tree: amazon.aws in .venv lies inside this git checkout, where antsibull-docs would copy it with
+# git ls-files, that is, as an empty directory (seen on a fresh clone).
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 
 # Lint this checkout itself, so that messages name its files (antsibull-docs copies what git does not ignore);
 # amazon.aws comes from the tree. Outside git, lint the tree's copy, which leaves out .venv and build output.
