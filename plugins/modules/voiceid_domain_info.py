@@ -21,6 +21,7 @@ options:
     description:
       - Return only the domain with this identifier, 22 letters or digits.
       - Calls C(DescribeDomain); without O(domain_id) the module pages through C(ListDomains).
+      - Requests are spaced to stay within AWS's default quota for domain operations, 2 per second.
       - Mutually exclusive with O(name).
     type: str
   name:
@@ -164,6 +165,8 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import DEFAULT_REQUEST_RATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 
 
 def main() -> None:
@@ -182,7 +185,8 @@ def main() -> None:
             check_domain_id("domain_id", domain_id)
         if name is not None:
             check_domain_name("name", name)
-        domains = find_domains(module.voiceid_client(), domain_id=domain_id, name=name)
+        client = module.voiceid_client(limiter=RequestRateLimiter(DEFAULT_REQUEST_RATES))
+        domains = find_domains(client, domain_id=domain_id, name=name)
 
     module.exit_json(changed=False, domains=domains)
 

@@ -43,6 +43,7 @@ options:
       - Return only the speakers with one of these statuses.
       - Voice ID cannot filter by status, so the module reads every speaker and keeps the matching ones.
       - Applies to O(speaker_id) too; a speaker with another status gives an empty list.
+      - An empty list, like leaving the option out, keeps every status.
     type: list
     elements: str
     choices: [ENROLLED, EXPIRED, OPTED_OUT, PENDING]
@@ -109,13 +110,12 @@ EXAMPLES = r"""
   register: enrolled
   no_log: true
 
-- name: Opt out those on the list
+- name: Opt out those on the list, in one task
   speakerops.voiceid.voiceid_speaker_optout:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_id: "{{ item }}"
-  loop: >-
-    {{ enrolled.speakers | selectattr('customer_speaker_id', 'defined')
-       | map(attribute='customer_speaker_id') | intersect(withdrawn_customer_ids) }}
+    speaker_ids: >-
+      {{ enrolled.speakers | selectattr('customer_speaker_id', 'defined')
+         | map(attribute='customer_speaker_id') | intersect(withdrawn_customer_ids) }}
   vars:
     withdrawn_customer_ids: "{{ lookup('ansible.builtin.file', 'privacy/withdrawn_consent.txt').splitlines() }}"
   no_log: true

@@ -20,6 +20,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import ratelimit as ratelimit_module
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import retry as retry_module
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import REGION
@@ -48,9 +49,15 @@ def _isolated_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) ->
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> List[float]:
-    """The pauses the retry policy asked for, recorded instead of slept."""
+    """The pauses the retry policy asked for, recorded instead of slept. The rate limiter's waits are skipped
+    too (not recorded: its spacing is tested on a fake clock), so that no unit test waits in real time."""
     recorded: List[float] = []
-    monkeypatch.setattr(retry_module.time, "sleep", recorded.append)
+
+    def record_pause(policy: retry_module.RetryPolicy, failed_attempts: int) -> None:
+        recorded.append(policy.delay(failed_attempts))
+
+    monkeypatch.setattr(retry_module.RetryPolicy, "pause", record_pause)
+    monkeypatch.setattr(ratelimit_module.SystemClock, "sleep", lambda clock, seconds: None)
     return recorded
 
 

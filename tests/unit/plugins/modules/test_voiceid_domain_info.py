@@ -201,3 +201,36 @@ def test_throttled_pages_are_retried(voiceid: Stubber, run_module: ModuleRunner,
     assert not failed, result
     assert result["domains"] == [domain_facts(1), domain_facts(2)]
     assert len(sleeps) == 1
+
+
+class RecordingLimiter:
+    """Stands in for the module's RequestRateLimiter: records the rates it gets and each request it admits."""
+
+    instances: List[RecordingLimiter] = []
+
+    def __init__(self, rates: Dict[str, float]) -> None:
+        self.rates = dict(rates)
+        self.acquired: List[str] = []
+        RecordingLimiter.instances.append(self)
+
+    def acquire(self, operation: str) -> None:
+        self.acquired.append(operation)
+
+    def rate(self, operation: str) -> Any:
+        return self.rates.get(operation)
+
+
+def test_requests_pass_the_rate_limiter_at_the_default_quota(
+    voiceid: Stubber, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    RecordingLimiter.instances = []
+    monkeypatch.setattr(voiceid_domain_info, "RequestRateLimiter", RecordingLimiter)
+    expect_list_domains(voiceid, [[api_domain(1)], [api_domain(2)]])
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    [limiter] = RecordingLimiter.instances
+    assert limiter.acquired == ["list_domains", "list_domains"]
+    assert limiter.rates["list_domains"] == 2.0
+    assert limiter.rates["describe_domain"] == 2.0
