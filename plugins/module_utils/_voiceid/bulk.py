@@ -61,7 +61,6 @@ class SpeakerRecord:
     """What the run knows of one requested speaker."""
 
     speaker_id: str
-    known: bool = False
     before: Optional[SpeakerFacts] = None  # the speaker as read; None when known to be absent
     after: Optional[SpeakerFacts] = None
     changed: bool = False
@@ -166,7 +165,6 @@ class BulkOptOut:
                 return
             self._unknown.discard(speaker_id)
             record = self.records[speaker_id]
-            record.known = True
             record.before = current
             if current is not None and not needs_opt_out(current):
                 record.after = current
@@ -197,9 +195,7 @@ class BulkOptOut:
             record = self.records[speaker_id]
             record.failure = api_error
             record.changed = False
-            if speaker_id in self._unknown:
-                self._unknown.discard(speaker_id)
-                record.known = True
+            self._unknown.discard(speaker_id)
             if not self._unknown or self._abort is not None:
                 self._all_known.set()
 
@@ -274,24 +270,21 @@ class BulkOptOut:
         limiter = self.client.limiter
         describe_rate = limiter.rate("describe_speaker") if limiter is not None else None
         write_rate = limiter.rate("opt_out_speaker") if limiter is not None else None
-        pending = list(self._unknown_in_order())
         with ThreadPoolExecutor(workers_for(write_rate), thread_name_prefix="opt-out") as writers:
             self._writers = writers
             lister = threading.Thread(target=self._list, name="list-speakers", daemon=True) if self.use_list else None
-            if lister is not None and pending:
+            if lister is not None and self.records:
                 lister.start()
             with ThreadPoolExecutor(workers_for(describe_rate), thread_name_prefix="describe") as describers:
-                for speaker_id in pending:
+                for speaker_id in self.records:
                     describers.submit(self._describe, speaker_id)
             if lister is not None and lister.is_alive():
                 lister.join()
         # Reads and writes are over. Speakers left unknown were cut off by a domain-wide error.
         if self._abort is not None:
             raise self._abort
-        for record in self.records.values():
-            if not record.known and record.failure is None:  # never expected; reported rather than lost
+        for speaker_id in self._unknown:
+            record = self.records[speaker_id]
+            if record.failure is None:  # never expected; reported rather than lost
                 record.failure = ApiError("NotProcessed", "the speaker's state could not be read")
         return BulkOutcome(self.domain_id, list(self.records.values()), list(self._warnings))
-
-    def _unknown_in_order(self) -> List[str]:
-        return [speaker_id for speaker_id in self.records if speaker_id in self._unknown]
