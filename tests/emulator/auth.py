@@ -37,9 +37,11 @@ class Authorization:
 class HeaderSource(t.Protocol):
     """What http.server's ``self.headers`` (an email.message.Message) offers."""
 
-    def get(self, name: str, default: t.Any = None) -> t.Any: ...
+    def get(self, name: str, default: t.Any = None) -> t.Any:
+        """The first value of header ``name``, or ``default``."""
 
-    def get_all(self, name: str, failobj: t.Any = None) -> t.Any: ...
+    def get_all(self, name: str, failobj: t.Any = None) -> t.Any:
+        """Every value of header ``name``, or ``failobj``."""
 
 
 def parse_authorization(header: str | None) -> Authorization:

@@ -36,9 +36,11 @@ DEFAULT_REQUEST_RATES: Dict[str, float] = {
 
 
 class Clock(Protocol):
-    def monotonic(self) -> float: ...
+    def monotonic(self) -> float:
+        """Seconds since an arbitrary point, never going back."""
 
-    def sleep(self, seconds: float) -> None: ...
+    def sleep(self, seconds: float) -> None:
+        """Wait that long."""
 
 
 class SystemClock:
