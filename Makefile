@@ -1,9 +1,13 @@
 # One entry point for every check: a person and CI (.ci/run) run exactly the same targets.
-# Everything is installed into .venv from the package registry; nothing is assumed on the machine but python3.
+# Everything is installed from the package registry: the development tools into .venv, each ansible-core release
+# of the test matrix into .venvs/ (see "The ansible-core matrix" below). The interpreters come from pyenv
+# (CPython 3.8 to 3.13); a missing one is named, with the command that installs it.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-PYTHON ?= python3
+# The development tools run on the newest release: ansible 14 (ansible-core 2.21) on Python 3.13.
+DEV_PYTHON := 3.13
+PYTHON ?= $(shell tests/matrix/matrix.sh python $(DEV_PYTHON))
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
@@ -16,14 +20,16 @@ GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
-	@echo "make test   every check CI runs: lint, sanity, unit, emulator and integration tests"
+	@echo "make test   every check CI runs: lint, the ansible-core matrix (sanity, units, integration), emulator tests"
+	@echo "make matrix-2.17  one release of the matrix (matrix-sanity-2.17, matrix-units-2.17, matrix-integration-2.17)"
 	@echo "make docs   build the documentation site into docs/build/html"
 	@echo "make package  build the collection tarball into .build/dist and install it into .build/installed"
 
-test: lint sanity units emulator-tests integration docs demo
+test: lint matrix emulator-tests docs demo
 	@echo "make test: all checks passed"
 
 $(STAMP): dev-requirements.txt requirements.txt
+	@test -n "$(PYTHON)"  # tests/matrix/matrix.sh said which Python is missing
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r dev-requirements.txt
@@ -42,6 +48,7 @@ tree: venv
 		$(TREE)/ansible_collections/amazon/aws
 	cd $(COLLECTION) && git init --quiet && git add --all
 
+# Quick checks of one release, in .venv (the development tools' release); `make test` runs the matrix instead.
 # Sanity tests that build their own virtualenv download a pip bootstrap script; a stand-in serves from the registry.
 $(GET_PIP_CACHE)/.standin:
 	mkdir -p $(GET_PIP_CACHE)
@@ -51,10 +58,10 @@ $(GET_PIP_CACHE)/.standin:
 	touch $@
 
 sanity: tree $(GET_PIP_CACHE)/.standin
-	$(ANSIBLE_TEST) sanity --local --python 3.11 --requirements --color no
+	$(ANSIBLE_TEST) sanity --local --python $(DEV_PYTHON) --requirements --color no
 
 units: tree
-	$(ANSIBLE_TEST) units --local --python 3.11 --requirements --color no
+	$(ANSIBLE_TEST) units --local --python $(DEV_PYTHON) --requirements --color no
 
 lint: ruff mypy yamllint ansible-lint docs-lint changelog-check
 
@@ -124,3 +131,65 @@ docs-lint: venv
 
 clean:
 	rm -rf .build tests/output
+
+# ---- The ansible-core matrix -----------------------------------------------------------------------------------
+# `make test` runs sanity, units and every integration target (whatever tests/integration/targets holds) under
+# each ansible-core release the collection supports (meta/runtime.yml: >= 2.17). Each release has its own
+# virtualenv, .venvs/ansible-core-X.Y, built from tests/matrix/ansible-core-X.Y.txt (which names the controller
+# Python and where amazon.aws comes from) and rebuilt only when that file changes, and its own tree under
+# .build/matrix/X.Y. tests/matrix/matrix.sh does the work and prints how long each piece took
+# (.build/matrix/times.txt keeps them).
+#
+#   release  controller Python  amazon.aws  form
+#   2.17     3.10               10.1        full: the oldest
+#   2.18     3.11               10.1        short
+#   2.19     3.11               10.1        short (ansible 12)
+#   2.20     3.12               10.3        short (ansible 13)
+#   2.21     3.13               11.4        full: the newest (ansible 14)
+#
+# Full form: sanity with compile and import on every Python the modules support there, units on each of those
+# Pythons, every integration target. Short form: sanity and units on the controller Python, every integration
+# target. The modules declare Python >= 3.8 (tests/config.yml); ansible-core 2.17 runs modules on Python up to
+# 3.12 and ansible-core 2.20 and later from 3.9, so 3.8 is tested under 2.17 and 3.13 under 2.21.
+# The integration targets' emulator runs from .venv: it is a test double, not part of what the matrix varies.
+MATRIX := 2.17 2.18 2.19 2.20 2.21
+MATRIX_FULL := 2.17 2.21
+MATRIX_PYTHONS_2.17 := 3.8 3.9 3.10 3.11 3.12
+MATRIX_PYTHONS_2.21 := 3.9 3.10 3.11 3.12 3.13
+MATRIX_SH := tests/matrix/matrix.sh
+
+matrix_controller_python = $(shell sed -n 's/^# python: *//p' tests/matrix/ansible-core-$(1).txt)
+matrix_pythons = $(if $(filter $(1),$(MATRIX_FULL)),$(MATRIX_PYTHONS_$(1)),$(call matrix_controller_python,$(1)))
+matrix_sanity = $(MATRIX_SH) sanity $(1) $(call matrix_pythons,$(1))
+matrix_units = $(MATRIX_SH) units $(1) $(call matrix_pythons,$(1))
+matrix_integration = $(MATRIX_SH) integration $(1) $(BIN)
+
+.PHONY: matrix matrix-venvs matrix-clock
+matrix: matrix-clock $(addprefix matrix-,$(MATRIX))
+	@echo "matrix: seconds per piece:"
+	@cat .build/matrix/times.txt
+
+matrix-clock:
+	rm -f .build/matrix/times.txt
+
+matrix-venvs: $(addprefix matrix-venv-,$(MATRIX))
+
+define MATRIX_RELEASE
+.PHONY: matrix-$(1) matrix-venv-$(1) matrix-tree-$(1) matrix-sanity-$(1) matrix-units-$(1) matrix-integration-$(1)
+# One release, its pieces one after the other in its tree.
+matrix-$(1): matrix-tree-$(1) venv
+	$(call matrix_sanity,$(1))
+	$(call matrix_units,$(1))
+	$(call matrix_integration,$(1))
+matrix-venv-$(1):
+	$(MATRIX_SH) venv $(1)
+matrix-tree-$(1): matrix-venv-$(1)
+	$(MATRIX_SH) tree $(1)
+matrix-sanity-$(1): matrix-tree-$(1)
+	$(call matrix_sanity,$(1))
+matrix-units-$(1): matrix-tree-$(1)
+	$(call matrix_units,$(1))
+matrix-integration-$(1): matrix-tree-$(1) venv
+	$(call matrix_integration,$(1))
+endef
+$(foreach release,$(MATRIX),$(eval $(call MATRIX_RELEASE,$(release))))
