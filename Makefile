@@ -95,6 +95,7 @@ changelog-check: tree
 	$(BIN)/python tests/tools/check_changelog.py
 	cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/antsibull-changelog release --version "$$(sed -n 's/^version: //p' galaxy.yml)" \
 		&& test -s CHANGELOG.rst && echo "changelog: release notes render (in the scratch tree only)"
+	cd $(COLLECTION) && $(BIN)/python tests/tools/check_release_notes.py CHANGELOG.rst plugins/modules
 
 # Release day: move the fragments into changelogs/changelog.yaml and write CHANGELOG.rst for galaxy.yml's version.
 changelog: venv
