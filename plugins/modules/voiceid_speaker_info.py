@@ -74,7 +74,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid.INFO_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - speakerops.voiceid._requirements
 seealso:
   - module: speakerops.voiceid.voiceid_domain_info
   - module: speakerops.voiceid.voiceid_speaker_optout

@@ -72,7 +72,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - speakerops.voiceid._requirements
 seealso:
   - name: OptOutSpeaker API reference
     description: The Voice ID API that this module calls.

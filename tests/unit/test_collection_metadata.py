@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import ast
 import pathlib
+from typing import Any
+from typing import Dict
 
 import yaml
 
@@ -37,3 +40,26 @@ def test_user_agent_names_the_collection() -> None:
         module = VoiceIDModule(argument_spec={}, supports_check_mode=True)
         client = module.client("voice-id")
     assert f"{COLLECTION_NAME}/{COLLECTION_VERSION}" in client.meta.config.user_agent
+
+
+def _module_documentation(path: pathlib.Path) -> Dict[str, Any]:
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DOCUMENTATION" for t in node.targets):
+            return dict(yaml.safe_load(ast.literal_eval(node.value)))
+    raise AssertionError(f"{path.name} has no DOCUMENTATION")
+
+
+def test_every_module_documents_the_requirements_the_tests_hold_it_to() -> None:
+    from ansible_collections.speakerops.voiceid.plugins.doc_fragments._requirements import ModuleDocFragment
+
+    python_requires = yaml.safe_load((ROOT / "tests" / "config.yml").read_text())["modules"]["python_requires"]
+    python_floor = python_requires.replace(">=", "").strip()
+    floors = dict(line.split(">=") for line in (ROOT / "requirements.txt").read_text().splitlines() if ">=" in line)
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["requirements"]
+    assert documented[0].startswith(f"python >= {python_floor} ")
+    assert documented[1:] == [f"{name} >= {version}" for name, version in floors.items()]
+
+    for path in sorted((ROOT / "plugins" / "modules").glob("voiceid_*.py")):
+        fragments = _module_documentation(path)["extends_documentation_fragment"]
+        # amazon.aws.boto3 says python >= 3.6, which no release of ansible-core we support runs modules on
+        assert "speakerops.voiceid._requirements" in fragments and "amazon.aws.boto3" not in fragments, path.name
