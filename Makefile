@@ -16,7 +16,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench changelog-check changelog clean
+.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench changelog-check release clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -97,9 +97,10 @@ changelog-check: tree
 		&& test -s CHANGELOG.rst && echo "changelog: release notes render (in the scratch tree only)"
 	cd $(COLLECTION) && $(BIN)/python tests/tools/check_release_notes.py CHANGELOG.rst plugins/modules
 
-# Release day: move the fragments into changelogs/changelog.yaml and write CHANGELOG.rst for galaxy.yml's version.
-changelog: venv
-	PATH=$(BIN):$$PATH $(BIN)/antsibull-changelog release --version "$$(sed -n 's/^version: //p' galaxy.yml)"
+# Release day (CONTRIBUTING.md): make release VERSION=x.y.z sets the version, writes the changelog, builds and
+# install-tests the tarball, commits and tags; it pushes and publishes nothing.
+release: venv
+	tests/tools/release.sh "$(VERSION)" $(BIN)
 
 # The tarball users install: built from a copy of this checkout's files, checked for development files,
 # then installed into a clean collections path (amazon.aws comes from the ansible package).
