@@ -15,7 +15,7 @@
 #    playbook through it against the emulator (changed, then unchanged);
 # 5. commits "Release VERSION" and tags it VERSION (annotated). Nothing is pushed or published: the script
 #    prints the commands that do.
-# If a step fails, nothing is committed: `git checkout -- . && git clean -fd changelogs` undoes the edits.
+# If a step fails, nothing is committed: `git reset --hard` undoes the edits.
 set -euo pipefail
 
 version=${1:-}
@@ -42,10 +42,11 @@ grep -q "^COLLECTION_VERSION = \"$version\"" plugins/module_utils/_voiceid/versi
 
 PATH=$bin:$PATH "$bin/antsibull-changelog" release --version "$version"
 "$bin/python" tests/tools/check_release_notes.py CHANGELOG.rst plugins/modules
+# staged, so that the tarball (built from what git knows) has the release's files and not the moved fragments
+git add --all galaxy.yml plugins/module_utils/_voiceid/version.py changelogs CHANGELOG.rst
 
 make package demo
 
-git add --all galaxy.yml plugins/module_utils/_voiceid/version.py changelogs CHANGELOG.rst
 git commit --quiet -m "Release $version" -m "Changelog: none (the release itself: fragments moved into changelogs/changelog.yaml)"
 git tag --annotate "$version" --message "speakerops.voiceid $version"
 echo "release: committed and tagged $version; the tarball is $(ls .build/dist/speakerops-voiceid-"$version".tar.gz)"
