@@ -9,7 +9,8 @@
 #   tests/matrix/matrix.sh tree        RELEASE                 lay out .build/matrix/RELEASE/ansible_collections/...
 #   tests/matrix/matrix.sh sanity      RELEASE [PYTHON...]     ansible-test sanity (compile and import on each PYTHON)
 #   tests/matrix/matrix.sh units       RELEASE PYTHON...       ansible-test units on each PYTHON
-#   tests/matrix/matrix.sh integration RELEASE EMULATOR_BIN    every target under tests/integration/targets
+#   tests/matrix/matrix.sh integration RELEASE EMULATOR_BIN [ansible-test arguments...]
+#                                                              every target under tests/integration/targets
 #   tests/matrix/matrix.sh python      X.Y                     the path of pyenv's Python X.Y
 #
 # A release is described by tests/matrix/ansible-core-RELEASE.txt, a pip requirements file whose header says
@@ -64,7 +65,7 @@ make_venv() {
     local release=$1 file venv python amazon_aws key
     file=$(requirements_of "$release")
     venv=$venvs/ansible-core-$release
-    key=$(cat "$file" "$repo/requirements.txt" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1)
+    key=$(cat "$file" "$repo/requirements.txt" | sha256sum | cut -d' ' -f1)
     mkdir -p "$venvs"
     exec 9>"$venv.lock"
     flock 9
@@ -189,8 +190,9 @@ units() {
 
 integration() {
     local release=$1 emulator_bin=$2 bin
+    shift 2
     bin=$(bin_of "$release")
-    EMULATOR_BIN=$emulator_bin "$repo/tests/integration/run-with-emulator.sh" "$(collection_of "$release")" "$bin"
+    EMULATOR_BIN=$emulator_bin "$repo/tests/integration/run-with-emulator.sh" "$(collection_of "$release")" "$bin" "$@"
 }
 
 command=${1:-}
