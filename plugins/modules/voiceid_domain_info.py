@@ -14,6 +14,7 @@ description:
   - Returns the Amazon Connect Voice ID domains of the account and region, one domain by its id, or the domains
     with a given name.
   - A domain id or a name that matches no domain gives an empty list, not a failure.
+  - Each domain's tags are read with C(ListTagsForResource), one request per domain.
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
@@ -21,7 +22,8 @@ options:
     description:
       - Return only the domain with this identifier, 22 letters or digits.
       - Calls C(DescribeDomain); without O(domain_id) the module pages through C(ListDomains).
-      - Requests are spaced to stay within AWS's default quota for domain operations, 2 per second.
+      - Requests are spaced to stay within AWS's default quota for domain operations, 2 per second (so are
+        C(ListDomains) and C(ListTagsForResource)).
       - Mutually exclusive with O(name).
     type: str
   name:
@@ -38,6 +40,7 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 seealso:
   - module: speakerops.voiceid.voiceid_speaker_info
+  - module: speakerops.voiceid.voiceid_domain
   - name: DescribeDomain API reference
     description: The Voice ID API that this module calls for one domain id.
     link: https://docs.aws.amazon.com/connect/latest/APIReference/API_DescribeDomain.html
@@ -159,8 +162,19 @@ domains:
           returned: always
           type: str
           sample: WaTcHlIsTiDaBcDeFgHiJk
+    tags:
+      description:
+        - The domain's tags, key to value (C(ListTagsForResource) on its ARN).
+        - Left out, with a warning, when the caller may not list tags (C(AccessDeniedException)).
+      returned: when the caller may list tags
+      type: dict
+      sample: {"team": "contact-center"}
+      version_added: 0.2.0
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DomainClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import add_tags
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import find_domains
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
@@ -185,9 +199,13 @@ def main() -> None:
             check_domain_id("domain_id", domain_id)
         if name is not None:
             check_domain_name("name", name)
-        client = module.voiceid_client(limiter=RequestRateLimiter(DEFAULT_REQUEST_RATES))
+        rates = dict(DOMAIN_REQUEST_RATES, **DEFAULT_REQUEST_RATES)
+        client = DomainClient.sharing(module.voiceid_client(limiter=RequestRateLimiter(rates)))
         domains = find_domains(client, domain_id=domain_id, name=name)
+        warnings = add_tags(client, domains)
 
+    for warning in warnings:
+        module.warn(warning)
     module.exit_json(changed=False, domains=domains)
 
 
