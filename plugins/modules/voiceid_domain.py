@@ -12,7 +12,7 @@ short_description: Manage Amazon Connect Voice ID domains
 version_added: 0.2.0
 description:
   - Creates, updates and deletes an Amazon Connect Voice ID domain, found by its name in the account and
-    region: its description, the KMS key that encrypts its data, and its tags.
+    region, with its description, the KMS key that encrypts its data, and its tags.
   - With O(state=present), a domain that does not exist is created (C(CreateDomain)); an existing one is
     updated (C(UpdateDomain)) only when its description or its KMS key differs, and its tags are changed
     (C(TagResource), C(UntagResource)) only for the keys that differ.
@@ -33,7 +33,7 @@ options:
     required: true
   description:
     description:
-      - The description of the domain, 1 to 1024 letters, digits, spaces and C(_ . : / = + - % @).
+      - The description of the domain, 1 to 1024 letters, digits, spaces and the characters C(_.:/=+-%@).
       - Left out, the current description is kept. An empty string removes it.
     type: str
   kms_key_id:
@@ -98,7 +98,7 @@ options:
         description: Requests per second of C(UntagResource); the default quota is 2.
         type: float
 notes:
-  - Tag keys and values are text of letters, digits, spaces and C(_ . : / = + - @); keys 1 to 128 characters,
+  - Tag keys and values are text of letters, digits, spaces and the characters C(_.:/=+-@); keys 1 to 128 characters,
     values at most 256, at most 200 tags. Other values (numbers, booleans) are turned into text as amazon.aws
     modules do. Keys starting with C(aws:) are reserved by AWS.
   - Deleting a domain deletes its speakers, fraudsters and watchlists with it. Export what must be kept first;

@@ -146,7 +146,8 @@ def predicted(current: Optional[DomainFacts], plan: DomainPlan, name: str) -> Do
         after["server_side_encryption_configuration"] = {"kms_key_id": plan.kms_key_id}
         after["tags"] = dict(plan.tags_to_set)
         return after
-    assert current is not None
+    if current is None:
+        raise AssertionError("current is set by the plan")
     after = {key: value for key, value in current.items() if key != "updated_at"}
     if plan.update:
         after.pop("description", None)
@@ -277,24 +278,28 @@ class DomainRun:
         if not plan.changed:
             return
         if plan.delete:
-            assert before is not None
+            if before is None:
+                raise AssertionError("before is set by the plan")
             deleted = self.client.delete_domain(str(before["domain_id"]))
             outcome.after = None
             if deleted:
                 outcome.writes.append("DeleteDomain")
             return
         if plan.create:
-            assert plan.kms_key_id is not None
+            if plan.kms_key_id is None:
+                raise AssertionError("plan.kms_key_id is set by the plan")
             created = self.client.create_domain(
                 self.wanted.name, plan.kms_key_id, str(uuid.uuid4()), plan.description, plan.tags_to_set
             )
             outcome.writes.append("CreateDomain")
             outcome.after = dict(domain_facts(created), tags=dict(plan.tags_to_set))
             return
-        assert before is not None
+        if before is None:
+            raise AssertionError("before is set by the plan")
         after = dict(before)
         if plan.update:
-            assert plan.kms_key_id is not None
+            if plan.kms_key_id is None:
+                raise AssertionError("plan.kms_key_id is set by the plan")
             updated = self.client.update_domain(
                 str(before["domain_id"]), self.wanted.name, plan.kms_key_id, plan.description
             )
@@ -313,7 +318,8 @@ class DomainRun:
 
     def _wait_for_encryption(self, outcome: DomainOutcome) -> None:
         """Poll DescribeDomain until the re-encryption is no longer IN_PROGRESS; fail on FAILED and on timeout."""
-        assert outcome.after is not None
+        if outcome.after is None:
+            raise AssertionError("outcome.after is set by the plan")
         domain_id = str(outcome.after["domain_id"])
         tags = outcome.after.get("tags") or {}
         deadline = self.clock.monotonic() + self.wait_timeout

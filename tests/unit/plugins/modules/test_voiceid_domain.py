@@ -386,7 +386,7 @@ def test_failed_re_encryption_fails_clearly_and_reports_the_change(voiceid: Stub
 def test_wait_timeout_fails_clearly_and_reports_the_change(voiceid: Stubber, run_module: ModuleRunner) -> None:
     expect_key_change(voiceid)
     # Polls after 1, 2, 4, 8 s: the fourth ends at 15 s, past the timeout of 10 s.
-    for _ in range(4):
+    for _poll in range(4):
         voiceid.add_response(
             "describe_domain", {"Domain": keyed_domain(1, NEW_KEY, "IN_PROGRESS")}, {"DomainId": domain_id(1)}
         )
