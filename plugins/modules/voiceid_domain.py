@@ -256,6 +256,8 @@ domain:
 from typing import Any
 from typing import Dict
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DomainClient
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import DomainChangeError
@@ -266,7 +268,6 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids im
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.tags import normalize_tags
 
 OPERATIONS = (
@@ -306,18 +307,20 @@ def check_options(params: Dict[str, Any]) -> WantedDomain:
 
 
 def main() -> None:
-    argument_spec = dict(
-        name=dict(type="str", required=True),
-        description=dict(type="str"),
-        kms_key_id=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=900),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        request_rates=request_rates_spec(*OPERATIONS),
-    )
-    module = VoiceIDModule(argument_spec=argument_spec, supports_check_mode=True)
+    # Not DOMAIN_SPEC: this module names the domain it manages, and finds it by that name.
+    spec = ArgumentSpec(
+        {
+            "name": {"type": "str", "required": True},
+            "description": {"type": "str"},
+            "kms_key_id": {"type": "str"},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "wait": {"type": "bool", "default": True},
+            "wait_timeout": {"type": "int", "default": 900},
+            "tags": {"type": "dict", "aliases": ["resource_tags"]},
+            "purge_tags": {"type": "bool", "default": True},
+        }
+    ).merge(request_rates_spec(*OPERATIONS))
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     params = module.params
 
     with module.failing_on_errors(context=f" '{params['name']}'"):

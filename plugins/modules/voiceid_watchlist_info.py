@@ -19,17 +19,6 @@ description:
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
-  domain_id:
-    description:
-      - The identifier of the Voice ID domain, 22 letters or digits.
-      - Exactly one of O(domain_id) and O(domain_name) is required.
-    type: str
-  domain_name:
-    description:
-      - The name of the Voice ID domain, found with C(ListDomains).
-      - The module fails when no domain or more than one domain has this name.
-      - Exactly one of O(domain_id) and O(domain_name) is required.
-    type: str
   request_rates:
     description:
       - The most requests per second the module sends of each operation, for accounts whose Voice ID request
@@ -45,6 +34,7 @@ options:
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.INFO_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -120,6 +110,8 @@ watchlists:
       sample: "2025-02-01T08:15:00+00:00"
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DomainClient
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
@@ -127,22 +119,12 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids im
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.watchlists import find_watchlists
 
 
 def main() -> None:
-    argument_spec = dict(
-        domain_id=dict(type="str"),
-        domain_name=dict(type="str"),
-        request_rates=request_rates_spec("list_watchlists", "list_domains"),
-    )
-    module = VoiceIDModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[("domain_id", "domain_name")],
-        required_one_of=[("domain_id", "domain_name")],
-        supports_check_mode=True,
-    )
+    spec = DOMAIN_SPEC.merge(request_rates_spec("list_watchlists", "list_domains"))
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     params = module.params
 
     with module.failing_on_errors():
