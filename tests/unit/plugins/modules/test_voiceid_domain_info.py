@@ -272,8 +272,8 @@ def test_tags_refused_leave_them_out_with_one_warning(voiceid: Stubber, run_modu
     assert not failed, result
     assert result["domains"] == [domain_facts(1), domain_facts(2)]
     assert calls == ["ListDomains", "ListTagsForResource"]
-    [warning] = warning_texts(result)
-    assert "The tags of the domains are left out" in warning
+    # One warning for all the domains (ansible-core keeps the warnings of earlier tests of the process too).
+    [warning] = [text for text in warning_texts(result) if "The tags of the domains are left out" in text]
     assert "voiceid:ListTagsForResource" in warning
 
 
