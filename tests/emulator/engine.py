@@ -22,12 +22,15 @@ from .errors import ApiError
 from .faults import FaultInjector
 from .model import IMPLEMENTED_OPERATIONS
 from .model import TARGET_PREFIX
+from .model import matches_pattern
 from .model import operation_names
 from .model import validate_request
 from .quotas import RateLimiter
 from .service import VoiceIdService
 from .state import DEFAULT_MAX_DOMAINS
 from .state import DEFAULT_MAX_SPEAKERS_PER_DOMAIN
+from .state import DEFAULT_REGION
+from .state import REGION_PATTERN
 from .state import Store
 
 LOG = logging.getLogger("tests.emulator")
@@ -46,7 +49,11 @@ CONFIG_KEYS = (
     "max_speakers_per_domain",
     "max_recorded_calls",
     "debug",
+    "default_region",
+    "kms_update_delay_seconds",
+    "kms_update_failures",
 )
+DEFAULT_KMS_UPDATE_DELAY_SECONDS = 3.0
 
 
 @dataclasses.dataclass
@@ -121,6 +128,22 @@ def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
             clean[key] = _integer(value, key, 0)
         elif key == "max_recorded_calls":
             clean[key] = None if value is None else _integer(value, key, 0)
+        elif key == "default_region":
+            if not isinstance(value, str) or not matches_pattern(REGION_PATTERN, value) or len(value) > 64:
+                raise ValueError(f"default_region: a region name such as eu-west-2 (matching {REGION_PATTERN})")
+            clean[key] = value
+        elif key == "kms_update_delay_seconds":
+            clean[key] = _number(value, key)
+        elif key == "kms_update_failures":
+            if not isinstance(value, dict) or not all(
+                isinstance(kms_key, str) and kms_key and isinstance(message, str) and message
+                for kms_key, message in value.items()
+            ):
+                raise ValueError(
+                    "kms_update_failures: a mapping of KMS key id to the Message of a re-encryption to that key "
+                    "that ends FAILED"
+                )
+            clean[key] = dict(value)
     return clean
 
 
@@ -180,6 +203,9 @@ class VoiceIdEmulator:
             "max_speakers_per_domain": DEFAULT_MAX_SPEAKERS_PER_DOMAIN,
             "max_recorded_calls": None,
             "debug": False,
+            "default_region": DEFAULT_REGION,
+            "kms_update_delay_seconds": DEFAULT_KMS_UPDATE_DELAY_SECONDS,
+            "kms_update_failures": {},
         }
 
     def configure(self, changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -207,6 +233,15 @@ class VoiceIdEmulator:
                 self.store.max_domains = config["max_domains"]
             if "max_speakers_per_domain" in clean:
                 self.store.max_speakers_per_domain = config["max_speakers_per_domain"]
+            if "default_region" in clean:
+                with self.store.lock:
+                    self.store.configured_region = config["default_region"]
+            if "kms_update_delay_seconds" in clean:
+                with self.store.lock:
+                    self.store.kms_update_delay = config["kms_update_delay_seconds"]
+            if "kms_update_failures" in clean:
+                with self.store.lock:
+                    self.store.kms_update_failures = dict(config["kms_update_failures"])
             if "max_recorded_calls" in clean:
                 self.recorder.set_limit(config["max_recorded_calls"])
             if "debug" in clean:
@@ -242,8 +277,14 @@ class VoiceIdEmulator:
         self.store.load(self.initial_seed)
         self.recorder.clear()
 
-    def state(self, domain_id: str | None = None, include_speakers: bool = True) -> dict[str, t.Any]:
-        return self.store.snapshot(domain_id, include_speakers)
+    def state(
+        self,
+        domain_id: str | None = None,
+        include_speakers: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> dict[str, t.Any]:
+        return self.store.snapshot(domain_id, include_speakers, account_id, region)
 
     # -- request handling ------------------------------------------------------------------------------------
 
@@ -258,6 +299,7 @@ class VoiceIdEmulator:
             "params": None,
             "region": None,
             "access_key_id": None,
+            "account_id": None,
             "status": None,
             "error_code": None,
         }
@@ -293,6 +335,10 @@ class VoiceIdEmulator:
         auth = check_request(headers)
         record["access_key_id"] = auth.access_key_id
         record["region"] = auth.region
+        with self.store.lock:
+            account_id = self.store.account_for(auth.access_key_id)
+        record["account_id"] = account_id
+        scope = (account_id, auth.region)
         with self.config_lock:
             credentials = self.config["credentials"]
             enforce_quotas = self.config["enforce_quotas"]
@@ -309,15 +355,15 @@ class VoiceIdEmulator:
         if parse_error is not None:
             raise ApiError("SerializationException", parse_error)
 
-        if enforce_quotas and not self.limiter.allow(self.store.account_id, auth.region, operation):
+        if enforce_quotas and not self.limiter.allow(account_id, auth.region, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
         if latency_ms > 0:
             time.sleep(latency_ms / 1000.0)
         validate_request(operation, params)
-        injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(params))
+        injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
         if injected is not None:
             raise injected
-        return self.service.call(operation, auth.region, params)
+        return self.service.call(operation, scope, params)
 
 
 def _parse_body(body: bytes) -> tuple[dict[str, t.Any], str | None]:

@@ -21,12 +21,19 @@ TARGET_PREFIX = "VoiceID"
 # Operations the emulator answers. Every other Voice ID operation answers UnknownOperationException.
 IMPLEMENTED_OPERATIONS: tuple[str, ...] = (
     "CreateDomain",
+    "DeleteDomain",
     "DeleteSpeaker",
     "DescribeDomain",
     "DescribeSpeaker",
     "ListDomains",
+    "ListFraudsters",
     "ListSpeakers",
+    "ListTagsForResource",
+    "ListWatchlists",
     "OptOutSpeaker",
+    "TagResource",
+    "UntagResource",
+    "UpdateDomain",
 )
 
 

@@ -100,7 +100,9 @@ class ControlApi:
 
     def get_state(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
         include_speakers = query.get("speakers", "true").lower() not in ("0", "false", "no")
-        return 200, self.emulator.state(query.get("domain_id"), include_speakers)
+        return 200, self.emulator.state(
+            query.get("domain_id"), include_speakers, query.get("account_id"), query.get("region")
+        )
 
     def post_seed(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
         document = self._document(body, content_type)
@@ -270,6 +272,7 @@ class EmulatorServer:
         max_speakers_per_domain: int = 100_000,
         max_recorded_calls: int | None = None,
         debug: bool = False,
+        **more_config: t.Any,
     ) -> None:
         if seed is not None and not isinstance(seed, t.Mapping):
             seed = load_seed_file(os.fspath(seed))
@@ -289,6 +292,7 @@ class EmulatorServer:
             max_speakers_per_domain=max_speakers_per_domain,
             max_recorded_calls=max_recorded_calls,
             debug=debug,
+            **more_config,
         )
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -368,5 +372,11 @@ class EmulatorServer:
     def clear_calls(self) -> int:
         return self.emulator.recorder.clear()
 
-    def state(self, domain_id: str | None = None, include_speakers: bool = True) -> dict[str, t.Any]:
-        return self.emulator.state(domain_id, include_speakers)
+    def state(
+        self,
+        domain_id: str | None = None,
+        include_speakers: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> dict[str, t.Any]:
+        return self.emulator.state(domain_id, include_speakers, account_id, region)

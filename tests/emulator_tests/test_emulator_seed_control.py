@@ -52,7 +52,7 @@ def test_seed_from_yaml_file_with_generate(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "seed.yaml"
     path.write_text(yaml.safe_dump(seed), encoding="utf-8")
     with EmulatorServer(path) as server:
-        client = make_client(server.url)
+        client = make_client(server.url, region="eu-west-1")  # the seed's region
         domains = client.list_domains()["DomainSummaries"]
         assert len(domains) == 1
         domain = domains[0]
