@@ -89,13 +89,13 @@ options:
         description: Requests per second of C(DeleteDomain); the default quota is 2.
         type: float
       list_tags_for_resource:
-        description: Requests per second of C(ListTagsForResource); the default quota is 2.
+        description: Requests per second of C(ListTagsForResource); AWS publishes no quota for it, the default is 2.
         type: float
       tag_resource:
-        description: Requests per second of C(TagResource); the default quota is 2.
+        description: Requests per second of C(TagResource); AWS publishes no quota for it, the default is 2.
         type: float
       untag_resource:
-        description: Requests per second of C(UntagResource); the default quota is 2.
+        description: Requests per second of C(UntagResource); AWS publishes no quota for it, the default is 2.
         type: float
 notes:
   - Tag keys and values are text of letters, digits, spaces and the characters C(_.:/=+-@); keys 1 to 128 characters,

@@ -40,7 +40,7 @@ options:
         description: Requests per second of C(ListDomains) (pages of 10 domains); the default quota is 2.
         type: float
       list_tags_for_resource:
-        description: Requests per second of C(ListTagsForResource); the default quota is 2.
+        description: Requests per second of C(ListTagsForResource); AWS publishes no quota for it, the default is 2.
         type: float
         version_added: 0.2.0
 extends_documentation_fragment:

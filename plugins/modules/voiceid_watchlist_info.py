@@ -12,7 +12,7 @@ short_description: List the fraudster watchlists of an Amazon Connect Voice ID d
 version_added: 0.2.0
 description:
   - Returns every watchlist of an Amazon Connect Voice ID domain, the default one included, paging through
-    C(ListWatchlists) (100 per page) at no more than the account's default request rate (see O(request_rates)).
+    C(ListWatchlists) (100 per page), 2 requests per second unless O(request_rates) says otherwise.
   - A domain that does not exist is a failure.
   - With M(speakerops.voiceid.voiceid_fraudster_info) and M(speakerops.voiceid.voiceid_speaker_info), this is the
     export AWS asks for before a domain is deleted at the end of support.
@@ -27,7 +27,7 @@ options:
     type: dict
     suboptions:
       list_watchlists:
-        description: Requests per second of C(ListWatchlists); the default is 5.
+        description: Requests per second of C(ListWatchlists); AWS publishes no quota for it, the default is 2, the lowest Voice ID quota.
         type: float
       list_domains:
         description: Requests per second of C(ListDomains); the default quota is 2.

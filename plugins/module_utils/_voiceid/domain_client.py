@@ -26,9 +26,11 @@ ApiDomain = Dict[str, Any]
 # The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
 LIST_PAGE_SIZE = 100
 
-# AWS's default request-rate quotas of the operations only these modules call (requests per second, per
-# account and region): the domain operations share the domain quota of 2 per second (the service quota table
-# of the Amazon Connect administrator guide). ratelimit.DEFAULT_REQUEST_RATES has the speaker operations and
+# Request rates of the operations only these modules call (requests per second, per account and region).
+# CreateDomain, UpdateDomain and DeleteDomain: AWS's default quota for domain operations, 2 per second ("Voice
+# ID quotas" in the Amazon Connect administrator guide). AWS publishes no quota for the tag, watchlist and
+# fraudster operations: they get the lowest documented Voice ID quota, 2 per second, until a user who knows
+# better sets request_rates. ratelimit.DEFAULT_REQUEST_RATES has the speaker operations and
 # DescribeDomain/ListDomains.
 DOMAIN_REQUEST_RATES: Dict[str, float] = {
     "create_domain": 2.0,
@@ -37,8 +39,8 @@ DOMAIN_REQUEST_RATES: Dict[str, float] = {
     "tag_resource": 2.0,
     "untag_resource": 2.0,
     "list_tags_for_resource": 2.0,
-    "list_watchlists": 5.0,
-    "list_fraudsters": 5.0,
+    "list_watchlists": 2.0,
+    "list_fraudsters": 2.0,
 }
 
 
