@@ -268,6 +268,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids im
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.tags import check_description
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.tags import normalize_tags
 
 OPERATIONS = (
@@ -280,17 +281,14 @@ OPERATIONS = (
     "tag_resource",
     "untag_resource",
 )
-DESCRIPTION_MAX = 1024
 
 
 def check_options(params: Dict[str, Any]) -> WantedDomain:
     """The options as a WantedDomain, after checking them against the service's rules (no call made yet)."""
     check_domain_name("name", params["name"])
     description = params["description"]
-    if description is not None and len(description) > DESCRIPTION_MAX:
-        raise InvalidParameterError(
-            f"description must be at most {DESCRIPTION_MAX} characters; it has {len(description)}."
-        )
+    if description is not None:
+        check_description("description", description)
     kms_key_id = params["kms_key_id"]
     if kms_key_id is not None and not 1 <= len(kms_key_id) <= 2048:
         raise InvalidParameterError("kms_key_id must be 1 to 2048 characters.")

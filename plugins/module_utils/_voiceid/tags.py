@@ -34,9 +34,23 @@ RESERVED_PREFIX = "aws:"
 _PUNCTUATION = frozenset("_.:/=+-@")
 
 
-def _allowed(text: str) -> bool:
-    """True when text matches the model's ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$."""
-    return all(char in _PUNCTUATION or unicodedata.category(char)[0] in "LZN" for char in text)
+def _allowed(text: str, punctuation: frozenset[str] = _PUNCTUATION) -> bool:
+    """True when text matches the model's ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$ (with other punctuation if given)."""
+    return all(char in punctuation or unicodedata.category(char)[0] in "LZN" for char in text)
+
+
+DESCRIPTION_RULE = (
+    "1 to 1024 letters, digits, spaces and _ . : / = + - % @ (pattern ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-%@]*)$)"
+)
+MAX_DESCRIPTION_LENGTH = 1024
+
+
+def check_description(option: str, value: str) -> None:
+    """Raise InvalidParameterError unless value is a domain description (empty: none, allowed)."""
+    if len(value) > MAX_DESCRIPTION_LENGTH:
+        raise InvalidParameterError(f"{option} must be {DESCRIPTION_RULE}; it has {len(value)} characters.")
+    if not _allowed(value, _PUNCTUATION | {"%"}):
+        raise InvalidParameterError(f"{option} must be {DESCRIPTION_RULE}; it has a character outside that set.")
 
 
 def normalize_tags(option: str, tags: Optional[Mapping[str, Any]]) -> Optional[Dict[str, str]]:

@@ -531,7 +531,9 @@ def test_delete_of_a_domain_deleted_meanwhile_is_ok(voiceid: Stubber, run_module
     "options, problem",
     [
         ({"name": "-dash"}, "name must be 1 to 256 characters"),
-        ({"description": "x" * 1025}, "description must be at most 1024 characters; it has 1025"),
+        ({"description": "x" * 1025}, "description must be 1 to 1024 letters, digits, spaces and"),
+        ({"description": "x" * 1025}, "it has 1025 characters"),
+        ({"description": "a, b"}, "it has a character outside that set"),
         ({"kms_key_id": ""}, "kms_key_id must be 1 to 2048 characters"),
         ({"wait_timeout": -1}, "wait_timeout must be 0 or more seconds"),
         ({"tags": {"": "x"}}, "tags must have letters, digits"),
