@@ -21,7 +21,7 @@ description:
   - With O(state=absent), the domain is deleted (C(DeleteDomain)) if it exists. Voice ID deletes a domain
     softly - its data is erased after 30 days, and until then AWS Support can restore it.
   - Voice ID does not make domain names unique. When more than one domain has the name, the module fails
-    naming how many there are and their ids, and changes nothing.
+    naming how many there are and their ids, and changes nothing; O(domain_id) then picks one of them.
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
@@ -31,6 +31,13 @@ options:
       - The module finds the domain by this name (C(ListDomains)); the name itself is never changed.
     type: str
     required: true
+  domain_id:
+    description:
+      - The identifier of the domain, 22 letters or digits, when more than one domain has the name O(name).
+      - The module then works on this domain (found with C(DescribeDomain)) and fails, changing nothing, unless
+        it is called O(name). With O(state=present) the domain must exist.
+      - Voice ID does not make names unique; this is how to delete, one by one, domains that share a name.
+    type: str
   description:
     description:
       - The description of the domain, 1 to 1024 letters, digits, spaces and the characters C(_.:/=+-%@).
@@ -77,7 +84,8 @@ options:
         description: Requests per second of C(ListDomains); the default quota is 2.
         type: float
       describe_domain:
-        description: Requests per second of C(DescribeDomain), called while waiting; the default quota is 2.
+        description: Requests per second of C(DescribeDomain), called with O(domain_id) and while waiting; the
+          default quota is 2.
         type: float
       create_domain:
         description: Requests per second of C(CreateDomain); the default quota is 2.
@@ -154,6 +162,12 @@ EXAMPLES = r"""
     tags:
       data-classification: personal
     purge_tags: false
+
+- name: Delete one of two domains that share a name
+  speakerops.voiceid.voiceid_domain:
+    name: contact-center
+    domain_id: AbCdEfGhIjKlMnOpQrStUv
+    state: absent
 
 - name: Delete the domain (Voice ID erases its data after 30 days)
   speakerops.voiceid.voiceid_domain:
@@ -264,6 +278,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import DomainRun
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import WantedDomain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import InvalidParameterError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
@@ -286,6 +301,8 @@ OPERATIONS = (
 def check_options(params: Dict[str, Any]) -> WantedDomain:
     """The options as a WantedDomain, after checking them against the service's rules (no call made yet)."""
     check_domain_name("name", params["name"])
+    if params["domain_id"] is not None:
+        check_domain_id("domain_id", params["domain_id"])
     description = params["description"]
     if description is not None:
         check_description("description", description)
@@ -297,6 +314,7 @@ def check_options(params: Dict[str, Any]) -> WantedDomain:
     return WantedDomain(
         name=params["name"],
         state=params["state"],
+        domain_id=params["domain_id"],
         description=description,
         kms_key_id=kms_key_id,
         tags=normalize_tags("tags", params["tags"]),
@@ -309,6 +327,7 @@ def main() -> None:
     spec = ArgumentSpec(
         {
             "name": {"type": "str", "required": True},
+            "domain_id": {"type": "str"},
             "description": {"type": "str"},
             "kms_key_id": {"type": "str"},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},

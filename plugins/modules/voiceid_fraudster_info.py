@@ -33,7 +33,9 @@ options:
     type: dict
     suboptions:
       list_fraudsters:
-        description: Requests per second of C(ListFraudsters); AWS publishes no quota for it, the default is 2, the lowest Voice ID quota.
+        description:
+          - Requests per second of C(ListFraudsters). AWS publishes no quota for it; the default is 2, the lowest Voice
+            ID quota.
         type: float
       list_domains:
         description: Requests per second of C(ListDomains); the default quota is 2.

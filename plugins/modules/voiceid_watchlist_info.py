@@ -27,7 +27,9 @@ options:
     type: dict
     suboptions:
       list_watchlists:
-        description: Requests per second of C(ListWatchlists); AWS publishes no quota for it, the default is 2, the lowest Voice ID quota.
+        description:
+          - Requests per second of C(ListWatchlists). AWS publishes no quota for it; the default is 2, the lowest Voice
+            ID quota.
         type: float
       list_domains:
         description: Requests per second of C(ListDomains); the default quota is 2.

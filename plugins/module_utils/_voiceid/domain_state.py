@@ -61,6 +61,7 @@ class WantedDomain:
 
     name: str
     state: str = PRESENT
+    domain_id: Optional[str] = None  # pins one domain among several of the name
     description: Optional[str] = None
     kms_key_id: Optional[str] = None
     tags: Optional[Dict[str, str]] = None
@@ -238,8 +239,25 @@ class DomainRun:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.warnings: List[str] = []  # for the task's result, whether the run succeeds or fails
 
+    def _find(self) -> Tuple[Optional[ApiDomain], int]:
+        """The domain the task is about, and how many domains the account and region hold (0 when unknown)."""
+        if self.wanted.domain_id is None:
+            return find_domain_by_name(self.client, self.wanted.name)
+        found = self.client.describe_domain(self.wanted.domain_id)
+        if found is not None and found.get("Name") != self.wanted.name:
+            raise InvalidParameterError(
+                f"domain_id {self.wanted.domain_id} names a domain called '{found.get('Name')}', not"
+                f" '{self.wanted.name}'; nothing was changed (name and domain_id must name the same domain)"
+            )
+        if found is None and self.wanted.state == PRESENT:
+            raise InvalidParameterError(
+                f"no domain has the id {self.wanted.domain_id} in this account and region; leave domain_id out"
+                " to create a domain"
+            )
+        return found, 0
+
     def run(self) -> DomainOutcome:
-        found, count = find_domain_by_name(self.client, self.wanted.name)
+        found, count = self._find()
         before = facts_with_tags(self.client, found) if found is not None else None
         plan = plan_domain(before, self.wanted)
         outcome = DomainOutcome(before=before, after=before, warnings=self.warnings)

@@ -563,3 +563,62 @@ def test_tag_values_of_other_types_become_text(voiceid: Stubber, run_module: Mod
 
     assert not failed, result
     assert result["domain"]["tags"] == {"n": "1", "flag": "True"}
+
+
+# --- domain_id: one of several domains of a name ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+def test_domain_id_deletes_one_of_two_domains_of_a_name(
+    voiceid: Stubber, run_module: ModuleRunner, check_mode: bool
+) -> None:
+    voiceid.add_response("describe_domain", {"Domain": api_domain(3, name="twin")}, {"DomainId": domain_id(3)})
+    expect_tags(voiceid, 3, {})
+    if not check_mode:
+        voiceid.add_response("delete_domain", {}, {"DomainId": domain_id(3)})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state="absent"), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert "ListDomains" not in calls
+    assert writes(calls) == ([] if check_mode else ["DeleteDomain"])
+    assert result["domain"]["domain_id"] == domain_id(3)
+
+
+@pytest.mark.parametrize(
+    "state, found, problem",
+    [
+        ("absent", "other-name", f"domain_id {domain_id(3)} names a domain called 'other-name', not 'twin'"),
+        ("present", "other-name", f"domain_id {domain_id(3)} names a domain called 'other-name', not 'twin'"),
+        ("present", None, f"no domain has the id {domain_id(3)} in this account and region"),
+    ],
+)
+def test_domain_id_must_name_a_domain_of_that_name(
+    voiceid: Stubber, run_module: ModuleRunner, state: str, found: Optional[str], problem: str
+) -> None:
+    if found is None:
+        voiceid.add_client_error(
+            "describe_domain", "ResourceNotFoundException", "no", 400, modeled_fields={"ResourceType": "DOMAIN"}
+        )
+    else:
+        voiceid.add_response("describe_domain", {"Domain": api_domain(3, name=found)}, {"DomainId": domain_id(3)})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state=state, kms_key_id=KMS_KEY))
+
+    assert failed
+    assert problem in result["msg"]
+    assert writes(calls) == []
+
+
+def test_domain_id_of_a_missing_domain_with_absent_is_ok(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    voiceid.add_client_error(
+        "describe_domain", "ResourceNotFoundException", "no", 400, modeled_fields={"ResourceType": "DOMAIN"}
+    )
+
+    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is False
