@@ -12,7 +12,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench changelog-check changelog clean
+.PHONY: help test demo decommission-test venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench changelog-check changelog clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -20,7 +20,7 @@ help:
 	@echo "make docs   build the documentation site into docs/build/html"
 	@echo "make package  build the collection tarball into .build/dist and install it into .build/installed"
 
-test: lint sanity units emulator-tests integration docs demo
+test: lint sanity units emulator-tests integration docs demo decommission-test
 	@echo "make test: all checks passed"
 
 $(STAMP): dev-requirements.txt requirements.txt
@@ -110,6 +110,11 @@ package: tree
 # packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test.
 demo: package
 	tests/demo/run.sh $(BIN) $(INSTALLED)
+
+# The decommission playbook of the docs (docs/examples/decommission), end to end through the packaged collection,
+# against an emulator with two accounts and two regions, checked against the emulator's state.
+decommission-test: package
+	tests/decommission/run.sh $(BIN) $(INSTALLED)
 
 # Figures, not a test: the bulk mode against the quota bound and a loop of single tasks (docs/docsite/rst/bulk_opt_outs.rst).
 bench: package
