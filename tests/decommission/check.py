@@ -152,8 +152,8 @@ def check_applied(
         spans[key] = (min(start, call["timestamp"]), max(end, call["timestamp"]))
     if len(spans) != 4:
         fail(f"calls came from {sorted(spans)}, expected the 4 account/region pairs")
-    latest_start = max(start for start, _ in spans.values())
-    earliest_end = min(end for _, end in spans.values())
+    latest_start = max(span[0] for span in spans.values())
+    earliest_end = min(span[1] for span in spans.values())
     if latest_start >= earliest_end:
         fail("the account/region pairs ran one after another, not in parallel")
     deletes = [c for c in calls if c["operation"] == "DeleteDomain"]
