@@ -134,6 +134,15 @@ def test_create_sends_one_client_token_for_every_attempt(voiceid: Stubber, run_m
     assert not failed, result
     assert len(tokens) == 2 and tokens[0] == tokens[1]
 
+    # Another task gets another token: the service would answer a reused token with other parameters with
+    # a ConflictException.
+    expect_list_domains(voiceid, [[]])
+    voiceid.add_response("create_domain", {"Domain": api_domain(8, name="other")})
+    result, failed = run_module(main, args(name="other", kms_key_id=KMS_KEY))
+
+    assert not failed, result
+    assert len(tokens) == 3 and tokens[2] != tokens[0]
+
 
 def test_create_needs_a_kms_key_and_writes_nothing(voiceid: Stubber, run_module: ModuleRunner) -> None:
     expect_list_domains(voiceid, [[api_domain(2)]])
