@@ -22,9 +22,11 @@ from .errors import ApiError
 from .faults import FaultInjector
 from .model import IMPLEMENTED_OPERATIONS
 from .model import TARGET_PREFIX
+from .model import error_problems
 from .model import matches_pattern
 from .model import operation_names
 from .model import validate_request
+from .model import validate_response
 from .quotas import RateLimiter
 from .service import VoiceIdService
 from .state import DEFAULT_MAX_DOMAINS
@@ -52,7 +54,14 @@ CONFIG_KEYS = (
     "default_region",
     "kms_update_delay_seconds",
     "kms_update_failures",
+    "strict",
 )
+# Strict mode: every response is checked against the model's output shape. The emulator's own tests switch the
+# default on (tests/emulator_tests/conftest.py); the integration runner and the demo pass --strict.
+DEFAULT_STRICT = False
+# Every emulator bug seen in this process (a response or error the model does not allow), for test suites that
+# start many emulators: they check it is empty after each test.
+BUGS_SEEN: list[dict[str, t.Any]] = []
 DEFAULT_KMS_UPDATE_DELAY_SECONDS = 3.0
 
 
@@ -92,7 +101,7 @@ def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         raise ValueError(f"unknown configuration key(s): {', '.join(unknown)}")
     clean: dict[str, t.Any] = {}
     for key, value in changes.items():
-        if key in ("enforce_quotas", "debug"):
+        if key in ("enforce_quotas", "debug", "strict"):
             clean[key] = _flag(value, key)
         elif key == "rates":
             if not isinstance(value, dict):
@@ -184,6 +193,8 @@ class VoiceIdEmulator:
         self.limiter = RateLimiter()
         self.injector = FaultInjector()
         self.recorder = CallRecorder()
+        self.bugs_lock = threading.Lock()
+        self.bugs: list[dict[str, t.Any]] = []
         self.reset()
 
     # -- configuration and control ---------------------------------------------------------------------------
@@ -206,6 +217,7 @@ class VoiceIdEmulator:
             "default_region": DEFAULT_REGION,
             "kms_update_delay_seconds": DEFAULT_KMS_UPDATE_DELAY_SECONDS,
             "kms_update_failures": {},
+            "strict": DEFAULT_STRICT,
         }
 
     def configure(self, changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -303,11 +315,21 @@ class VoiceIdEmulator:
             "status": None,
             "error_code": None,
         }
+        with self.config_lock:
+            strict = self.config["strict"]
         try:
             status, document = 200, self._dispatch(method, path, headers, body, record)
+            operation = record["operation"]
+            problems = validate_response(operation, document) if strict else []
+            if problems:
+                status, document = self._bug(record, f"the {operation} response breaks its output shape", problems)
         except ApiError as error:
             status, document = error.status, error.body()
             record["error_code"] = error.code
+            reached = record["operation"] if record["operation"] in operation_names() else None
+            problems = error_problems(reached, error.code, error.extra)
+            if problems:
+                status, document = self._bug(record, f"the emulator answered {error.code}", problems)
         except Exception:
             LOG.exception("internal error while handling %s", record["operation"])
             fault = ApiError("InternalServerException")
@@ -322,6 +344,27 @@ class VoiceIdEmulator:
             )
         payload = json.dumps(document, separators=(",", ":")).encode("utf-8")
         return Response(status, payload, {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id})
+
+    def _bug(self, record: dict[str, t.Any], what: str, problems: t.Sequence[str]) -> tuple[int, dict[str, t.Any]]:
+        """A response the model does not allow is an emulator bug: say so loudly, answer 500, remember it."""
+        bug = {
+            "request_id": record["request_id"],
+            "operation": record["operation"],
+            "what": what,
+            "problems": list(problems),
+        }
+        LOG.error("EMULATOR BUG (%s): %s: %s", record["request_id"], what, "; ".join(problems))
+        with self.bugs_lock:
+            self.bugs.append(bug)
+        BUGS_SEEN.append(bug)
+        record["emulator_bug"] = f"{what}: {'; '.join(problems)}"
+        fault = ApiError("InternalServerException", "The Voice ID emulator has a bug; see its log.")
+        record["error_code"] = fault.code
+        return fault.status, fault.body()
+
+    def bug_reports(self) -> list[dict[str, t.Any]]:
+        with self.bugs_lock:
+            return copy.deepcopy(self.bugs)
 
     def _dispatch(
         self, method: str, path: str, headers: HeaderSource, body: bytes, record: dict[str, t.Any]

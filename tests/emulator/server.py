@@ -49,6 +49,7 @@ class ControlApi:
         self.emulator = emulator
         self.routes: dict[tuple[str, str], t.Callable[[dict[str, str], bytes, str], tuple[int, t.Any]]] = {
             ("GET", "health"): self.get_health,
+            ("GET", "bugs"): self.get_bugs,
             ("GET", "calls"): self.get_calls,
             ("DELETE", "calls"): self.delete_calls,
             ("GET", "state"): self.get_state,
@@ -90,7 +91,10 @@ class ControlApi:
             raise ValueError(f"the body is not valid JSON: {exc}") from exc
 
     def get_health(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
-        return 200, {"status": "ok"}
+        return 200, {"status": "ok", "bugs": len(self.emulator.bug_reports())}
+
+    def get_bugs(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
+        return 200, self.emulator.bug_reports()
 
     def get_calls(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
         return 200, self.emulator.recorder.list(query.get("operation"))
@@ -371,6 +375,10 @@ class EmulatorServer:
 
     def clear_calls(self) -> int:
         return self.emulator.recorder.clear()
+
+    def bugs(self) -> list[dict[str, t.Any]]:
+        """Emulator bugs seen: responses or errors the model does not allow (answered as 500)."""
+        return self.emulator.bug_reports()
 
     def state(
         self,
