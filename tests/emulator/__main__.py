@@ -48,7 +48,7 @@ control API (same port):
 configuration keys (--config FILE and POST /_emulator/config):
   enforce_quotas, rates, latency_ms, throttle_rate, fault_rate, random_seed, rules, credentials,
   max_domains, max_speakers_per_domain, max_recorded_calls, debug, default_region,
-  kms_update_delay_seconds, kms_update_failures, strict
+  kms_update_delay_seconds, kms_update_failures, strict, next_token_ttl_seconds
   A rule: {"code": "ThrottlingException", "operation": "OptOutSpeaker", "speaker_id": "cust-1",
            "domain_id": "...", "times": 2, "conflict_type": "...", "resource_type": "...", "message": "...",
            "status": 400}

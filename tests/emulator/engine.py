@@ -27,6 +27,7 @@ from .model import matches_pattern
 from .model import operation_names
 from .model import validate_request
 from .model import validate_response
+from .paging import DEFAULT_TOKEN_TTL_SECONDS
 from .quotas import RateLimiter
 from .service import VoiceIdService
 from .state import DEFAULT_MAX_DOMAINS
@@ -55,6 +56,7 @@ CONFIG_KEYS = (
     "kms_update_delay_seconds",
     "kms_update_failures",
     "strict",
+    "next_token_ttl_seconds",
 )
 # Strict mode: every response is checked against the model's output shape. The emulator's own tests switch the
 # default on (tests/emulator_tests/conftest.py); the integration runner and the demo pass --strict.
@@ -101,7 +103,9 @@ def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         raise ValueError(f"unknown configuration key(s): {', '.join(unknown)}")
     clean: dict[str, t.Any] = {}
     for key, value in changes.items():
-        if key in ("enforce_quotas", "debug", "strict"):
+        if key == "next_token_ttl_seconds":
+            clean[key] = _number(value, key)
+        elif key in ("enforce_quotas", "debug", "strict"):
             clean[key] = _flag(value, key)
         elif key == "rates":
             if not isinstance(value, dict):
@@ -218,6 +222,7 @@ class VoiceIdEmulator:
             "kms_update_delay_seconds": DEFAULT_KMS_UPDATE_DELAY_SECONDS,
             "kms_update_failures": {},
             "strict": DEFAULT_STRICT,
+            "next_token_ttl_seconds": DEFAULT_TOKEN_TTL_SECONDS,
         }
 
     def configure(self, changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -254,6 +259,8 @@ class VoiceIdEmulator:
             if "kms_update_failures" in clean:
                 with self.store.lock:
                     self.store.kms_update_failures = dict(config["kms_update_failures"])
+            if "next_token_ttl_seconds" in clean:
+                self.service.tokens.ttl_seconds = config["next_token_ttl_seconds"]
             if "max_recorded_calls" in clean:
                 self.recorder.set_limit(config["max_recorded_calls"])
             if "debug" in clean:
@@ -362,6 +369,28 @@ class VoiceIdEmulator:
         record["error_code"] = fault.code
         return fault.status, fault.body()
 
+    def refuse(self, headers: HeaderSource, error: ApiError) -> Response:
+        """Answer (and record) a request refused before its body was read."""
+        request_id = str(uuid.uuid4())
+        target = str(headers.get("X-Amz-Target") or "")
+        prefix, dot, operation = target.partition(".")
+        self.recorder.add(
+            {
+                "request_id": request_id,
+                "timestamp": time.time(),
+                "operation": operation if prefix == TARGET_PREFIX and dot else (target or None),
+                "params": None,
+                "region": None,
+                "access_key_id": None,
+                "account_id": None,
+                "status": error.status,
+                "error_code": error.code,
+                "duration_ms": 0.0,
+            }
+        )
+        payload = json.dumps(error.body(), separators=(",", ":")).encode("utf-8")
+        return Response(error.status, payload, {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id})
+
     def bug_reports(self) -> list[dict[str, t.Any]]:
         with self.bugs_lock:
             return copy.deepcopy(self.bugs)
@@ -409,13 +438,48 @@ class VoiceIdEmulator:
         return self.service.call(operation, scope, params)
 
 
+# The deepest nesting any Voice ID request needs is 4 (CreateDomain: Tags -> list -> Tag -> Key); a body nested
+# deeper than this is refused as unreadable before anything recurses over it. AWS documents no limit.
+MAX_JSON_DEPTH = 32
+
+
+def _reject_constant(name: str) -> t.Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth_exceeds(document: t.Any, limit: int) -> bool:
+    """Whether ``document`` nests containers deeper than ``limit`` (iterative: no recursion)."""
+    stack: list[tuple[t.Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: t.Iterable[t.Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _parse_body(body: bytes) -> tuple[dict[str, t.Any], str | None]:
+    """The request document, or the reason it cannot be read (answered as SerializationException)."""
     if not body.strip():
         return {}, None
     try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}, "The request body is not valid UTF-8."
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        return {}, f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
+    except ValueError as exc:
         return {}, f"Unable to parse the request body as JSON: {exc}"
     if not isinstance(document, dict):
         return {}, "The request body must be a JSON object."
+    if _depth_exceeds(document, MAX_JSON_DEPTH):
+        return {}, f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
     return document, None

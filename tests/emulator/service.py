@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import time
 import typing as t
@@ -13,6 +11,7 @@ import typing as t
 from .errors import ApiError
 from .errors import conflict
 from .errors import resource_not_found
+from .paging import TokenCodec
 from .state import Domain
 from .state import Speaker
 from .state import Store
@@ -23,38 +22,15 @@ DEFAULT_LIST_WATCHLISTS_PAGE = 100
 DEFAULT_LIST_FRAUDSTERS_PAGE = 100
 
 
-def encode_token(kind: str, scope: str, after_seq: int) -> str:
-    raw = json.dumps({"k": kind, "d": scope, "s": after_seq}, separators=(",", ":")).encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii")
-
-
-def decode_token(token: str | None, kind: str, scope: str) -> int:
-    """The sequence number a NextToken resumes after (0: from the start)."""
-    if not token:
-        return 0
-    try:
-        document = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeError) as exc:
-        raise ApiError("ValidationException", "The provided NextToken is not valid.") from exc
-    if (
-        not isinstance(document, dict)
-        or document.get("k") != kind
-        or document.get("d") != scope
-        or isinstance(document.get("s"), bool)
-        or not isinstance(document.get("s"), int)
-    ):
-        raise ApiError("ValidationException", "The provided NextToken is not valid.")
-    return t.cast(int, document["s"])
-
-
 Scope = tuple[str, str]  # (account id, region) of the request
 
 
 class VoiceIdService:
     """Operation handlers. Each takes the request's account and region, and its (already validated) parameters."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, tokens: TokenCodec | None = None) -> None:
         self.store = store
+        self.tokens = tokens if tokens is not None else TokenCodec()
 
     def call(self, operation: str, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         handler = getattr(self, f"op_{operation}")
@@ -148,13 +124,13 @@ class VoiceIdService:
         return {}
 
     def op_ListSpeakers(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        after = self.tokens.decode("ListSpeakers", scope, params)
         domain = self.domain(scope, params["DomainId"])
-        after = decode_token(params.get("NextToken"), "speakers", domain.domain_id)
         limit = params.get("MaxResults") or DEFAULT_LIST_SPEAKERS_PAGE
         speakers, more = domain.speakers.page(after, limit)
         result: dict[str, t.Any] = {"SpeakerSummaries": [speaker.to_api() for speaker in speakers]}
         if more and speakers:
-            result["NextToken"] = encode_token("speakers", domain.domain_id, speakers[-1].seq)
+            result["NextToken"] = self.tokens.encode("ListSpeakers", scope, params, speakers[-1].seq)
         return result
 
     # -- domains ---------------------------------------------------------------------------------------------
@@ -163,8 +139,7 @@ class VoiceIdService:
         return {"Domain": self.domain(scope, params["DomainId"]).to_api()}
 
     def op_ListDomains(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        token_scope = ":".join(scope)
-        after = decode_token(params.get("NextToken"), "domains", token_scope)
+        after = self.tokens.decode("ListDomains", scope, params)
         limit = params.get("MaxResults") or DEFAULT_LIST_DOMAINS_PAGE
         domains, more = self.store.domain_page(scope, after, limit)
         now = time.time()
@@ -172,7 +147,7 @@ class VoiceIdService:
             domain.settle(now)
         result: dict[str, t.Any] = {"DomainSummaries": [domain.to_api() for domain in domains]}
         if more and domains:
-            result["NextToken"] = encode_token("domains", token_scope, domains[-1].seq)
+            result["NextToken"] = self.tokens.encode("ListDomains", scope, params, domains[-1].seq)
         return result
 
     def op_CreateDomain(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -255,16 +230,34 @@ class VoiceIdService:
 
     # -- watchlists and fraudsters ---------------------------------------------------------------------------
 
+    def paged(
+        self,
+        items: list[T],
+        operation: str,
+        scope: Scope,
+        params: t.Mapping[str, t.Any],
+        after: int,
+        default_page: int,
+    ) -> tuple[list[T], str | None]:
+        """One page of ``items`` (in their stable order) from position ``after``, and the next token."""
+        limit = params.get("MaxResults") or default_page
+        page = items[after : after + limit]
+        more = after + limit < len(items)
+        return page, self.tokens.encode(operation, scope, params, after + limit) if more else None
+
     def op_ListWatchlists(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        after = self.tokens.decode("ListWatchlists", scope, params)
         domain = self.domain(scope, params["DomainId"])
-        watchlists = list(domain.watchlists.values())
-        page, token = paged(watchlists, params, "watchlists", domain.domain_id, DEFAULT_LIST_WATCHLISTS_PAGE)
+        page, token = self.paged(
+            list(domain.watchlists.values()), "ListWatchlists", scope, params, after, DEFAULT_LIST_WATCHLISTS_PAGE
+        )
         result: dict[str, t.Any] = {"WatchlistSummaries": [watchlist.to_api() for watchlist in page]}
         if token is not None:
             result["NextToken"] = token
         return result
 
     def op_ListFraudsters(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        after = self.tokens.decode("ListFraudsters", scope, params)
         domain = self.domain(scope, params["DomainId"])
         watchlist_id = params.get("WatchlistId")
         if watchlist_id is not None and watchlist_id not in domain.watchlists:
@@ -276,9 +269,7 @@ class VoiceIdService:
             for fraudster in domain.fraudsters.values()
             if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
         ]
-        page, token = paged(
-            fraudsters, params, "fraudsters", f"{domain.domain_id}:{watchlist_id or ''}", DEFAULT_LIST_FRAUDSTERS_PAGE
-        )
+        page, token = self.paged(fraudsters, "ListFraudsters", scope, params, after, DEFAULT_LIST_FRAUDSTERS_PAGE)
         result: dict[str, t.Any] = {"FraudsterSummaries": [fraudster.to_api() for fraudster in page]}
         if token is not None:
             result["NextToken"] = token
@@ -286,18 +277,6 @@ class VoiceIdService:
 
 
 T = t.TypeVar("T")
-
-
-def paged(
-    items: list[T], params: t.Mapping[str, t.Any], kind: str, scope: str, default_page: int
-) -> tuple[list[T], str | None]:
-    """One page of ``items`` (in their stable order) after the request's NextToken, and the next token."""
-    after = decode_token(params.get("NextToken"), kind, scope)
-    limit = params.get("MaxResults") or default_page
-    page = items[after : after + limit]
-    more = after + limit < len(items)
-    return page, encode_token(kind, scope, after + limit) if more else None
-
 
 # Tag rules of the Voice ID API reference (Tag, TagResource): at most 200 tags on a resource; keys 1-128 and
 # values 0-256 characters (the model checks those); and, as for every AWS service, the "aws:" prefix is reserved.
