@@ -29,6 +29,7 @@ from .model import validate_request
 from .model import validate_response
 from .paging import DEFAULT_TOKEN_TTL_SECONDS
 from .quotas import RateLimiter
+from .service import SPEAKER_WRITES
 from .service import VoiceIdService
 from .state import DEFAULT_MAX_DOMAINS
 from .state import DEFAULT_MAX_SPEAKERS_PER_DOMAIN
@@ -57,7 +58,10 @@ CONFIG_KEYS = (
     "kms_update_failures",
     "strict",
     "next_token_ttl_seconds",
+    "realism",
+    "list_lag_seconds",
 )
+DEFAULT_LIST_LAG_SECONDS = 1.0
 # Strict mode: every response is checked against the model's output shape. The emulator's own tests switch the
 # default on (tests/emulator_tests/conftest.py); the integration runner and the demo pass --strict.
 DEFAULT_STRICT = False
@@ -103,9 +107,9 @@ def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         raise ValueError(f"unknown configuration key(s): {', '.join(unknown)}")
     clean: dict[str, t.Any] = {}
     for key, value in changes.items():
-        if key == "next_token_ttl_seconds":
+        if key in ("next_token_ttl_seconds", "list_lag_seconds", "kms_update_delay_seconds", "latency_ms"):
             clean[key] = _number(value, key)
-        elif key in ("enforce_quotas", "debug", "strict"):
+        elif key in ("enforce_quotas", "debug", "strict", "realism"):
             clean[key] = _flag(value, key)
         elif key == "rates":
             if not isinstance(value, dict):
@@ -223,6 +227,8 @@ class VoiceIdEmulator:
             "kms_update_failures": {},
             "strict": DEFAULT_STRICT,
             "next_token_ttl_seconds": DEFAULT_TOKEN_TTL_SECONDS,
+            "realism": False,
+            "list_lag_seconds": DEFAULT_LIST_LAG_SECONDS,
         }
 
     def configure(self, changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -259,6 +265,10 @@ class VoiceIdEmulator:
             if "kms_update_failures" in clean:
                 with self.store.lock:
                     self.store.kms_update_failures = dict(config["kms_update_failures"])
+            if "realism" in clean or "list_lag_seconds" in clean:
+                lag = config.get("list_lag_seconds", DEFAULT_LIST_LAG_SECONDS) if config.get("realism") else 0.0
+                with self.store.lock:
+                    self.store.list_lag = lag
             if "next_token_ttl_seconds" in clean:
                 self.service.tokens.ttl_seconds = config["next_token_ttl_seconds"]
             if "max_recorded_calls" in clean:
@@ -415,6 +425,7 @@ class VoiceIdEmulator:
             credentials = self.config["credentials"]
             enforce_quotas = self.config["enforce_quotas"]
             latency_ms = self.config["latency_ms"]
+            realism = self.config["realism"]
         if credentials is not None:
             verify_signature(auth, headers, method, path, body, credentials)
 
@@ -429,12 +440,20 @@ class VoiceIdEmulator:
 
         if enforce_quotas and not self.limiter.allow(account_id, auth.region, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
-        if latency_ms > 0:
+        # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
+        # speaker arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
+        write_window = realism and operation in SPEAKER_WRITES
+        if latency_ms > 0 and not write_window:
             time.sleep(latency_ms / 1000.0)
         validate_request(operation, params)
         injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
         if injected is not None:
             raise injected
+        if write_window:
+            with self.service.speaker_write(scope, params):
+                if latency_ms > 0:
+                    time.sleep(latency_ms / 1000.0)
+                return self.service.call(operation, scope, params)
         return self.service.call(operation, scope, params)
 
 

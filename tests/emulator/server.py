@@ -30,6 +30,7 @@ CONTROL_PREFIX = "/_emulator"
 # Control requests (seeds of 100,000 speakers) may be larger.
 MAX_BODY_BYTES = 1024 * 1024
 MAX_CONTROL_BODY_BYTES = 256 * 1024 * 1024
+MAX_DRAINED_BYTES = 64 * 1024 * 1024  # an oversized body up to this size is read and dropped before answering
 
 SeedSource = t.Union[t.Mapping[str, t.Any], str, "os.PathLike[str]", None]
 
@@ -222,6 +223,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if length < 0:
             raise ValueError("negative Content-Length")
         if length > limit:
+            # Read (and drop) what the client is sending, so that it reads the answer instead of a broken pipe.
+            remaining = length if length <= MAX_DRAINED_BYTES else 0
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 1024 * 1024))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
             return None
         return self.rfile.read(length) if length else b""
 

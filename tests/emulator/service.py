@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 import typing as t
 
@@ -23,6 +25,11 @@ DEFAULT_LIST_FRAUDSTERS_PAGE = 100
 
 
 Scope = tuple[str, str]  # (account id, region) of the request
+# Operations on what a domain holds (speakers, watchlists, fraudsters): they take the domain's own lock.
+CONTENT_OPERATIONS = frozenset(
+    {"DescribeSpeaker", "OptOutSpeaker", "DeleteSpeaker", "ListSpeakers", "ListWatchlists", "ListFraudsters"}
+)
+SPEAKER_WRITES = frozenset({"OptOutSpeaker", "DeleteSpeaker"})
 
 
 class VoiceIdService:
@@ -31,20 +38,57 @@ class VoiceIdService:
     def __init__(self, store: Store, tokens: TokenCodec | None = None) -> None:
         self.store = store
         self.tokens = tokens if tokens is not None else TokenCodec()
+        self.in_flight_lock = threading.Lock()
+        self.in_flight: set[tuple[str, ...]] = set()
 
     def call(self, operation: str, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         handler = getattr(self, f"op_{operation}")
+        if operation in CONTENT_OPERATIONS:
+            # Finds the domain under the store's lock, then works under that domain's own lock only: calls
+            # about different domains (and reads of domains) run side by side.
+            return t.cast(dict[str, t.Any], handler(scope, params))
         with self.store.lock:
             return t.cast(dict[str, t.Any], handler(scope, params))
+
+    @contextlib.contextmanager
+    def speaker_write(self, scope: Scope, params: t.Mapping[str, t.Any]) -> t.Iterator[None]:
+        """Realism: a write to a speaker while another write to that speaker is in flight is refused with
+        ConflictException CONCURRENT_CHANGES (a conflict type AWS documents as transient)."""
+        key = self.write_key(scope, params)
+        with self.in_flight_lock:
+            if key in self.in_flight:
+                raise conflict(
+                    "CONCURRENT_CHANGES",
+                    "Another change to this speaker is in progress; retry the request.",
+                )
+            self.in_flight.add(key)
+        try:
+            yield
+        finally:
+            with self.in_flight_lock:
+                self.in_flight.discard(key)
+
+    def write_key(self, scope: Scope, params: t.Mapping[str, t.Any]) -> tuple[str, ...]:
+        """One key per speaker, whichever of its ids the request names."""
+        domain_id = str(params.get("DomainId", ""))
+        speaker_id = str(params.get("SpeakerId", ""))
+        with self.store.lock:
+            domain = self.store.find_domain(scope, domain_id)
+        if domain is None:
+            return (*scope, domain_id, speaker_id)
+        with domain.lock:
+            speaker = domain.speakers.find(speaker_id)
+            return (domain_id, speaker.generated_speaker_id if speaker is not None else f"customer:{speaker_id}")
 
     # -- helpers ---------------------------------------------------------------------------------------------
 
     def domain(self, scope: Scope, domain_id: str) -> Domain:
-        domain = self.store.find_domain(scope, domain_id)
-        if domain is None:
-            raise resource_not_found("DOMAIN", f"The domain {domain_id} does not exist.")
-        domain.settle(time.time())
-        return domain
+        with self.store.lock:
+            domain = self.store.find_domain(scope, domain_id)
+            if domain is None:
+                raise resource_not_found("DOMAIN", f"The domain {domain_id} does not exist.")
+            domain.settle(time.time())
+            return domain
 
     def domain_by_arn(self, scope: Scope, arn: str) -> Domain:
         """The live domain an ARN names, if it lives in the caller's account and region."""
@@ -79,7 +123,10 @@ class VoiceIdService:
         aliases = {speaker_id}
         with self.store.lock:
             domain = self.store.find_domain(scope, params.get("DomainId", ""))
-            speaker = domain.speakers.find(speaker_id) if domain is not None else None
+        if domain is None:
+            return aliases
+        with domain.lock:
+            speaker = domain.speakers.find(speaker_id)
             if speaker is not None:
                 aliases.add(speaker.generated_speaker_id)
                 if speaker.customer_speaker_id is not None:
@@ -90,47 +137,53 @@ class VoiceIdService:
 
     def op_DescribeSpeaker(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
-        return {"Speaker": self.speaker(domain, params["SpeakerId"]).to_api()}
+        with domain.lock:  # always current, even while ListSpeakers lags (realism)
+            return {"Speaker": self.speaker(domain, params["SpeakerId"]).to_api()}
 
     def op_OptOutSpeaker(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
         self.require_active(domain)
         speaker_id: str = params["SpeakerId"]
         now = time.time()
-        existing = domain.speakers.find(speaker_id)
-        if existing is not None:
-            existing.status = "OPTED_OUT"
-            existing.updated_at = now
-            return {"Speaker": existing.to_api()}
-        if speaker_id.startswith("id#"):
-            # A generated id can only name an existing speaker.
-            raise resource_not_found("SPEAKER", f"The speaker does not exist in domain {domain.domain_id}.")
-        if len(domain.speakers) >= self.store.max_speakers_per_domain:
-            raise ApiError(
-                "ServiceQuotaExceededException",
-                f"The domain {domain.domain_id} already holds the maximum of "
-                f"{self.store.max_speakers_per_domain} speakers.",
+        lag = self.store.list_lag
+        with domain.lock:
+            existing = domain.speakers.find(speaker_id)
+            if existing is not None:
+                domain.speakers.before_change(existing, now, lag)
+                existing.status = "OPTED_OUT"
+                existing.updated_at = now
+                return {"Speaker": existing.to_api()}
+            if speaker_id.startswith("id#"):
+                # A generated id can only name an existing speaker.
+                raise resource_not_found("SPEAKER", f"The speaker does not exist in domain {domain.domain_id}.")
+            if len(domain.speakers) >= self.store.max_speakers_per_domain:
+                raise ApiError(
+                    "ServiceQuotaExceededException",
+                    f"The domain {domain.domain_id} already holds the maximum of "
+                    f"{self.store.max_speakers_per_domain} speakers.",
+                )
+            speaker = Speaker(
+                domain.domain_id, speaker_id, self.store.new_generated_speaker_id(domain), "OPTED_OUT", now, now, None
             )
-        speaker = Speaker(
-            domain.domain_id, speaker_id, self.store.new_generated_speaker_id(domain), "OPTED_OUT", now, now, None
-        )
-        domain.speakers.add(speaker)
-        return {"Speaker": speaker.to_api()}
+            domain.speakers.add(speaker, now if lag > 0 else None)
+            return {"Speaker": speaker.to_api()}
 
     def op_DeleteSpeaker(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
         self.require_active(domain)
-        domain.speakers.remove(self.speaker(domain, params["SpeakerId"]))
+        with domain.lock:
+            domain.speakers.remove(self.speaker(domain, params["SpeakerId"]), time.time(), self.store.list_lag)
         return {}
 
     def op_ListSpeakers(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         after = self.tokens.decode("ListSpeakers", scope, params)
         domain = self.domain(scope, params["DomainId"])
         limit = params.get("MaxResults") or DEFAULT_LIST_SPEAKERS_PAGE
-        speakers, more = domain.speakers.page(after, limit)
-        result: dict[str, t.Any] = {"SpeakerSummaries": [speaker.to_api() for speaker in speakers]}
-        if more and speakers:
-            result["NextToken"] = self.tokens.encode("ListSpeakers", scope, params, speakers[-1].seq)
+        with domain.lock:
+            views, more = domain.speakers.page(after, limit, time.time(), self.store.list_lag)
+        result: dict[str, t.Any] = {"SpeakerSummaries": [view for _seq, view in views]}
+        if more and views:
+            result["NextToken"] = self.tokens.encode("ListSpeakers", scope, params, views[-1][0])
         return result
 
     # -- domains ---------------------------------------------------------------------------------------------
@@ -209,7 +262,8 @@ class VoiceIdService:
 
     def op_DeleteDomain(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
-        self.store.delete_domain(domain, time.time())
+        with domain.lock:  # waits for calls on its speakers that are under way
+            self.store.delete_domain(domain, time.time())
         return {}
 
     # -- tags ------------------------------------------------------------------------------------------------
@@ -248,9 +302,9 @@ class VoiceIdService:
     def op_ListWatchlists(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         after = self.tokens.decode("ListWatchlists", scope, params)
         domain = self.domain(scope, params["DomainId"])
-        page, token = self.paged(
-            list(domain.watchlists.values()), "ListWatchlists", scope, params, after, DEFAULT_LIST_WATCHLISTS_PAGE
-        )
+        with domain.lock:
+            watchlists = list(domain.watchlists.values())
+        page, token = self.paged(watchlists, "ListWatchlists", scope, params, after, DEFAULT_LIST_WATCHLISTS_PAGE)
         result: dict[str, t.Any] = {"WatchlistSummaries": [watchlist.to_api() for watchlist in page]}
         if token is not None:
             result["NextToken"] = token
@@ -264,11 +318,12 @@ class VoiceIdService:
             raise resource_not_found(
                 "WATCHLIST", f"The watchlist {watchlist_id} does not exist in domain {domain.domain_id}."
             )
-        fraudsters = [
-            fraudster
-            for fraudster in domain.fraudsters.values()
-            if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
-        ]
+        with domain.lock:
+            fraudsters = [
+                fraudster
+                for fraudster in domain.fraudsters.values()
+                if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
+            ]
         page, token = self.paged(fraudsters, "ListFraudsters", scope, params, after, DEFAULT_LIST_FRAUDSTERS_PAGE)
         result: dict[str, t.Any] = {"FraudsterSummaries": [fraudster.to_api() for fraudster in page]}
         if token is not None:

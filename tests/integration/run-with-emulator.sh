@@ -21,7 +21,8 @@ source "$repo/tests/tools/emulator.sh"
 region=eu-west-2
 # Seeds that name no region put their domains in the targets' region (state is per account and region).
 # --strict: a response the model does not allow is an emulator bug (500, logged, counted); checked at the end.
-start_emulator "$repo" "$bin" --credentials "$access_key:$secret_key" --default-region "$region" --strict
+# --realism: overlapping writes to one speaker conflict (CONCURRENT_CHANGES) and ListSpeakers lags behind.
+start_emulator "$repo" "$bin" --credentials "$access_key:$secret_key" --default-region "$region" --strict --realism
 url=$emulator_url
 echo "Voice ID emulator at $url"
 
