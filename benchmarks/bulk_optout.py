@@ -67,7 +67,7 @@ def seed(count: int, status: str, enrolled: Optional[List[str]] = None) -> Dict[
                 "speakers": speakers,
                 "generate": [{"count": count - len(speakers), "prefix": "bench-", "width": 6, "status": status}],
             }
-        ]
+        ],
     }
 
 
@@ -158,7 +158,8 @@ def main() -> None:
     options = parser.parse_args()
     collections_path = options.collections_path.resolve()
 
-    emulator = EmulatorServer(enforce_quotas=True, latency_ms=options.latency_ms)
+    # realism: overlapping writes to one speaker conflict and ListSpeakers lags, as on the real service
+    emulator = EmulatorServer(enforce_quotas=True, latency_ms=options.latency_ms, realism=True)
     with tempfile.TemporaryDirectory() as temp, emulator as server:
         workdir = pathlib.Path(temp)
         bench = Bench(server, collections_path, workdir)

@@ -35,7 +35,8 @@ implemented operations:
   Any other X-Amz-Target answers 400 UnknownOperationException.
 
 control API (same port):
-  GET    /_emulator/health                      {"status": "ok"}
+  GET    /_emulator/health                      {"status": "ok", "bugs": N}
+  GET    /_emulator/bugs                        emulator bugs seen (responses the model does not allow)
   GET    /_emulator/calls[?operation=NAME]      recorded calls (list)
   DELETE /_emulator/calls                       clear the recorded calls
   GET    /_emulator/state[?domain_id=ID][&account_id=N][&region=R][&speakers=false]
@@ -47,7 +48,7 @@ control API (same port):
 configuration keys (--config FILE and POST /_emulator/config):
   enforce_quotas, rates, latency_ms, throttle_rate, fault_rate, random_seed, rules, credentials,
   max_domains, max_speakers_per_domain, max_recorded_calls, debug, default_region,
-  kms_update_delay_seconds, kms_update_failures
+  kms_update_delay_seconds, kms_update_failures, strict, next_token_ttl_seconds, realism, list_lag_seconds
   A rule: {"code": "ThrottlingException", "operation": "OptOutSpeaker", "speaker_id": "cust-1",
            "domain_id": "...", "times": 2, "conflict_type": "...", "resource_type": "...", "message": "...",
            "status": 400}
@@ -161,6 +162,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds a KMS re-encryption started by UpdateDomain stays IN_PROGRESS (default 3; 0 allowed)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="check every response against the model's output shape; one that breaks it is an emulator bug: "
+        "500, a loud log line, and GET /_emulator/bugs lists it",
+    )
+    parser.add_argument(
+        "--realism",
+        action="store_true",
+        default=None,
+        help="behave like the distributed service: overlapping writes to one speaker answer ConflictException "
+        "CONCURRENT_CHANGES (a write is in flight for its --latency-ms), and ListSpeakers shows a change only "
+        "after --list-lag-seconds (DescribeSpeaker stays current)",
+    )
+    parser.add_argument(
+        "--list-lag-seconds",
+        type=float,
+        metavar="S",
+        help="with --realism: seconds a speaker change takes to show in ListSpeakers (default 1)",
+    )
     parser.add_argument("--url-file", metavar="PATH", help="also write the URL to this file")
     parser.add_argument(
         "--debug", action="store_true", default=None, help="log every request (including speaker ids) to standard error"
@@ -182,6 +204,9 @@ def configuration(args: argparse.Namespace) -> dict[str, t.Any]:
         "debug": args.debug,
         "default_region": args.default_region,
         "kms_update_delay_seconds": args.kms_update_delay_seconds,
+        "strict": args.strict,
+        "realism": args.realism,
+        "list_lag_seconds": args.list_lag_seconds,
     }
     config.update({key: value for key, value in options.items() if value is not None})
     if args.rate:

@@ -56,6 +56,10 @@ class EmulatorControl:
         query = {"operation": operation} if operation else None
         return t.cast(list[dict[str, t.Any]], self._request("GET", "calls", query=query))
 
+    def bugs(self) -> list[dict[str, t.Any]]:
+        """Emulator bugs seen: responses or errors the model does not allow (answered as 500)."""
+        return t.cast(list[dict[str, t.Any]], self._request("GET", "bugs"))
+
     def clear_calls(self) -> int:
         return int(self._request("DELETE", "calls")["cleared"])
 

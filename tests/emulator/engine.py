@@ -22,10 +22,14 @@ from .errors import ApiError
 from .faults import FaultInjector
 from .model import IMPLEMENTED_OPERATIONS
 from .model import TARGET_PREFIX
+from .model import error_problems
 from .model import matches_pattern
 from .model import operation_names
 from .model import validate_request
+from .model import validate_response
+from .paging import DEFAULT_TOKEN_TTL_SECONDS
 from .quotas import RateLimiter
+from .service import SPEAKER_WRITES
 from .service import VoiceIdService
 from .state import DEFAULT_MAX_DOMAINS
 from .state import DEFAULT_MAX_SPEAKERS_PER_DOMAIN
@@ -52,7 +56,18 @@ CONFIG_KEYS = (
     "default_region",
     "kms_update_delay_seconds",
     "kms_update_failures",
+    "strict",
+    "next_token_ttl_seconds",
+    "realism",
+    "list_lag_seconds",
 )
+DEFAULT_LIST_LAG_SECONDS = 1.0
+# Strict mode: every response is checked against the model's output shape. The emulator's own tests switch the
+# default on (tests/emulator_tests/conftest.py); the integration runner and the demo pass --strict.
+DEFAULT_STRICT = False
+# Every emulator bug seen in this process (a response or error the model does not allow), for test suites that
+# start many emulators: they check it is empty after each test.
+BUGS_SEEN: list[dict[str, t.Any]] = []
 DEFAULT_KMS_UPDATE_DELAY_SECONDS = 3.0
 
 
@@ -92,7 +107,9 @@ def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         raise ValueError(f"unknown configuration key(s): {', '.join(unknown)}")
     clean: dict[str, t.Any] = {}
     for key, value in changes.items():
-        if key in ("enforce_quotas", "debug"):
+        if key in ("next_token_ttl_seconds", "list_lag_seconds", "kms_update_delay_seconds", "latency_ms"):
+            clean[key] = _number(value, key)
+        elif key in ("enforce_quotas", "debug", "strict", "realism"):
             clean[key] = _flag(value, key)
         elif key == "rates":
             if not isinstance(value, dict):
@@ -184,6 +201,8 @@ class VoiceIdEmulator:
         self.limiter = RateLimiter()
         self.injector = FaultInjector()
         self.recorder = CallRecorder()
+        self.bugs_lock = threading.Lock()
+        self.bugs: list[dict[str, t.Any]] = []
         self.reset()
 
     # -- configuration and control ---------------------------------------------------------------------------
@@ -206,6 +225,10 @@ class VoiceIdEmulator:
             "default_region": DEFAULT_REGION,
             "kms_update_delay_seconds": DEFAULT_KMS_UPDATE_DELAY_SECONDS,
             "kms_update_failures": {},
+            "strict": DEFAULT_STRICT,
+            "next_token_ttl_seconds": DEFAULT_TOKEN_TTL_SECONDS,
+            "realism": False,
+            "list_lag_seconds": DEFAULT_LIST_LAG_SECONDS,
         }
 
     def configure(self, changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -242,6 +265,12 @@ class VoiceIdEmulator:
             if "kms_update_failures" in clean:
                 with self.store.lock:
                     self.store.kms_update_failures = dict(config["kms_update_failures"])
+            if "realism" in clean or "list_lag_seconds" in clean:
+                lag = config.get("list_lag_seconds", DEFAULT_LIST_LAG_SECONDS) if config.get("realism") else 0.0
+                with self.store.lock:
+                    self.store.list_lag = lag
+            if "next_token_ttl_seconds" in clean:
+                self.service.tokens.ttl_seconds = config["next_token_ttl_seconds"]
             if "max_recorded_calls" in clean:
                 self.recorder.set_limit(config["max_recorded_calls"])
             if "debug" in clean:
@@ -303,11 +332,21 @@ class VoiceIdEmulator:
             "status": None,
             "error_code": None,
         }
+        with self.config_lock:
+            strict = self.config["strict"]
         try:
             status, document = 200, self._dispatch(method, path, headers, body, record)
+            operation = record["operation"]
+            problems = validate_response(operation, document) if strict else []
+            if problems:
+                status, document = self._bug(record, f"the {operation} response breaks its output shape", problems)
         except ApiError as error:
             status, document = error.status, error.body()
             record["error_code"] = error.code
+            reached = record["operation"] if record["operation"] in operation_names() else None
+            problems = error_problems(reached, error.code, error.extra)
+            if problems:
+                status, document = self._bug(record, f"the emulator answered {error.code}", problems)
         except Exception:
             LOG.exception("internal error while handling %s", record["operation"])
             fault = ApiError("InternalServerException")
@@ -322,6 +361,49 @@ class VoiceIdEmulator:
             )
         payload = json.dumps(document, separators=(",", ":")).encode("utf-8")
         return Response(status, payload, {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id})
+
+    def _bug(self, record: dict[str, t.Any], what: str, problems: t.Sequence[str]) -> tuple[int, dict[str, t.Any]]:
+        """A response the model does not allow is an emulator bug: say so loudly, answer 500, remember it."""
+        bug = {
+            "request_id": record["request_id"],
+            "operation": record["operation"],
+            "what": what,
+            "problems": list(problems),
+        }
+        LOG.error("EMULATOR BUG (%s): %s: %s", record["request_id"], what, "; ".join(problems))
+        with self.bugs_lock:
+            self.bugs.append(bug)
+        BUGS_SEEN.append(bug)
+        record["emulator_bug"] = f"{what}: {'; '.join(problems)}"
+        fault = ApiError("InternalServerException", "The Voice ID emulator has a bug; see its log.")
+        record["error_code"] = fault.code
+        return fault.status, fault.body()
+
+    def refuse(self, headers: HeaderSource, error: ApiError) -> Response:
+        """Answer (and record) a request refused before its body was read."""
+        request_id = str(uuid.uuid4())
+        target = str(headers.get("X-Amz-Target") or "")
+        prefix, dot, operation = target.partition(".")
+        self.recorder.add(
+            {
+                "request_id": request_id,
+                "timestamp": time.time(),
+                "operation": operation if prefix == TARGET_PREFIX and dot else (target or None),
+                "params": None,
+                "region": None,
+                "access_key_id": None,
+                "account_id": None,
+                "status": error.status,
+                "error_code": error.code,
+                "duration_ms": 0.0,
+            }
+        )
+        payload = json.dumps(error.body(), separators=(",", ":")).encode("utf-8")
+        return Response(error.status, payload, {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id})
+
+    def bug_reports(self) -> list[dict[str, t.Any]]:
+        with self.bugs_lock:
+            return copy.deepcopy(self.bugs)
 
     def _dispatch(
         self, method: str, path: str, headers: HeaderSource, body: bytes, record: dict[str, t.Any]
@@ -343,6 +425,7 @@ class VoiceIdEmulator:
             credentials = self.config["credentials"]
             enforce_quotas = self.config["enforce_quotas"]
             latency_ms = self.config["latency_ms"]
+            realism = self.config["realism"]
         if credentials is not None:
             verify_signature(auth, headers, method, path, body, credentials)
 
@@ -357,22 +440,65 @@ class VoiceIdEmulator:
 
         if enforce_quotas and not self.limiter.allow(account_id, auth.region, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
-        if latency_ms > 0:
+        # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
+        # speaker arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
+        write_window = realism and operation in SPEAKER_WRITES
+        if latency_ms > 0 and not write_window:
             time.sleep(latency_ms / 1000.0)
         validate_request(operation, params)
         injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
         if injected is not None:
             raise injected
+        if write_window:
+            with self.service.speaker_write(scope, params):
+                if latency_ms > 0:
+                    time.sleep(latency_ms / 1000.0)
+                return self.service.call(operation, scope, params)
         return self.service.call(operation, scope, params)
 
 
+# The deepest nesting any Voice ID request needs is 4 (CreateDomain: Tags -> list -> Tag -> Key); a body nested
+# deeper than this is refused as unreadable before anything recurses over it. AWS documents no limit.
+MAX_JSON_DEPTH = 32
+
+
+def _reject_constant(name: str) -> t.Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth_exceeds(document: t.Any, limit: int) -> bool:
+    """Whether ``document`` nests containers deeper than ``limit`` (iterative: no recursion)."""
+    stack: list[tuple[t.Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: t.Iterable[t.Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _parse_body(body: bytes) -> tuple[dict[str, t.Any], str | None]:
+    """The request document, or the reason it cannot be read (answered as SerializationException)."""
     if not body.strip():
         return {}, None
     try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}, "The request body is not valid UTF-8."
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        return {}, f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
+    except ValueError as exc:
         return {}, f"Unable to parse the request body as JSON: {exc}"
     if not isinstance(document, dict):
         return {}, "The request body must be a JSON object."
+    if _depth_exceeds(document, MAX_JSON_DEPTH):
+        return {}, f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
     return document, None

@@ -20,11 +20,17 @@ from urllib.parse import urlsplit
 from .engine import LOG
 from .engine import Response
 from .engine import VoiceIdEmulator
+from .errors import ApiError
 from .state import SeedError
 from .state import load_seed_file
 
 CONTROL_PREFIX = "/_emulator"
-MAX_BODY_BYTES = 64 * 1024 * 1024
+# The largest body the emulator reads. AWS documents no request size limit for Voice ID; the largest valid
+# request (TagResource with 200 tags of the longest keys and values, every character escaped) is under 0.5 MiB.
+# Control requests (seeds of 100,000 speakers) may be larger.
+MAX_BODY_BYTES = 1024 * 1024
+MAX_CONTROL_BODY_BYTES = 256 * 1024 * 1024
+MAX_DRAINED_BYTES = 64 * 1024 * 1024  # an oversized body up to this size is read and dropped before answering
 
 SeedSource = t.Union[t.Mapping[str, t.Any], str, "os.PathLike[str]", None]
 
@@ -49,6 +55,7 @@ class ControlApi:
         self.emulator = emulator
         self.routes: dict[tuple[str, str], t.Callable[[dict[str, str], bytes, str], tuple[int, t.Any]]] = {
             ("GET", "health"): self.get_health,
+            ("GET", "bugs"): self.get_bugs,
             ("GET", "calls"): self.get_calls,
             ("DELETE", "calls"): self.delete_calls,
             ("GET", "state"): self.get_state,
@@ -90,7 +97,10 @@ class ControlApi:
             raise ValueError(f"the body is not valid JSON: {exc}") from exc
 
     def get_health(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
-        return 200, {"status": "ok"}
+        return 200, {"status": "ok", "bugs": len(self.emulator.bug_reports())}
+
+    def get_bugs(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
+        return 200, self.emulator.bug_reports()
 
     def get_calls(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
         return 200, self.emulator.recorder.list(query.get("operation"))
@@ -193,7 +203,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if LOG.isEnabledFor(logging.DEBUG):
             LOG.debug("%s %s", self.address_string(), format % args)
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self, limit: int) -> bytes | None:
+        """The body; None if it is over ``limit``; ValueError if its framing is broken."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             chunks: list[bytes] = []
             total = 0
@@ -204,28 +215,46 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                         pass
                     return b"".join(chunks)
                 total += size
-                if total > MAX_BODY_BYTES:
+                if total > limit:
                     return None
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY_BYTES:
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        if length > limit:
+            # Read (and drop) what the client is sending, so that it reads the answer instead of a broken pipe.
+            remaining = length if length <= MAX_DRAINED_BYTES else 0
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 1024 * 1024))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
             return None
         return self.rfile.read(length) if length else b""
 
     def _serve(self) -> None:
-        try:
-            body = self._read_body()
-        except ValueError:
-            body = None
-        if body is None:
-            self._send(
-                Response(413, b'{"error":"request body too large or malformed"}', {"Content-Type": "application/json"})
-            )
-            self.close_connection = True
-            return
         path = urlsplit(self.path).path
-        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+        control = path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+        limit = MAX_CONTROL_BODY_BYTES if control else MAX_BODY_BYTES
+        try:
+            body = self._read_body(limit)
+            problem = None if body is not None else ("RequestEntityTooLargeException", f"over {limit} bytes")
+        except ValueError:
+            body, problem = None, ("SerializationException", "its framing (Content-Length or chunks) is broken")
+        if problem is not None:
+            code, why = problem
+            self.close_connection = True  # the rest of the body is never read
+            if control:
+                payload = json.dumps({"error": f"request body refused: {why}"}).encode("utf-8")
+                self._send(Response(413, payload, {"Content-Type": "application/json"}))
+            else:
+                self._send(
+                    self.server.emulator.refuse(self.headers, ApiError(code, f"The request body was refused: {why}."))
+                )
+            return
+        assert body is not None
+        if control:
             try:
                 status, document = self.server.control.handle(
                     self.command, self.path, body, self.headers.get("Content-Type") or ""
@@ -371,6 +400,10 @@ class EmulatorServer:
 
     def clear_calls(self) -> int:
         return self.emulator.recorder.clear()
+
+    def bugs(self) -> list[dict[str, t.Any]]:
+        """Emulator bugs seen: responses or errors the model does not allow (answered as 500)."""
+        return self.emulator.bug_reports()
 
     def state(
         self,

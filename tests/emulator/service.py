@@ -4,15 +4,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
+import contextlib
 import json
+import threading
 import time
 import typing as t
 
 from .errors import ApiError
 from .errors import conflict
 from .errors import resource_not_found
+from .paging import TokenCodec
 from .state import Domain
 from .state import Speaker
 from .state import Store
@@ -23,52 +24,71 @@ DEFAULT_LIST_WATCHLISTS_PAGE = 100
 DEFAULT_LIST_FRAUDSTERS_PAGE = 100
 
 
-def encode_token(kind: str, scope: str, after_seq: int) -> str:
-    raw = json.dumps({"k": kind, "d": scope, "s": after_seq}, separators=(",", ":")).encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii")
-
-
-def decode_token(token: str | None, kind: str, scope: str) -> int:
-    """The sequence number a NextToken resumes after (0: from the start)."""
-    if not token:
-        return 0
-    try:
-        document = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeError) as exc:
-        raise ApiError("ValidationException", "The provided NextToken is not valid.") from exc
-    if (
-        not isinstance(document, dict)
-        or document.get("k") != kind
-        or document.get("d") != scope
-        or isinstance(document.get("s"), bool)
-        or not isinstance(document.get("s"), int)
-    ):
-        raise ApiError("ValidationException", "The provided NextToken is not valid.")
-    return t.cast(int, document["s"])
-
-
 Scope = tuple[str, str]  # (account id, region) of the request
+# Operations on what a domain holds (speakers, watchlists, fraudsters): they take the domain's own lock.
+CONTENT_OPERATIONS = frozenset(
+    {"DescribeSpeaker", "OptOutSpeaker", "DeleteSpeaker", "ListSpeakers", "ListWatchlists", "ListFraudsters"}
+)
+SPEAKER_WRITES = frozenset({"OptOutSpeaker", "DeleteSpeaker"})
 
 
 class VoiceIdService:
     """Operation handlers. Each takes the request's account and region, and its (already validated) parameters."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, tokens: TokenCodec | None = None) -> None:
         self.store = store
+        self.tokens = tokens if tokens is not None else TokenCodec()
+        self.in_flight_lock = threading.Lock()
+        self.in_flight: set[tuple[str, ...]] = set()
 
     def call(self, operation: str, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         handler = getattr(self, f"op_{operation}")
+        if operation in CONTENT_OPERATIONS:
+            # Finds the domain under the store's lock, then works under that domain's own lock only: calls
+            # about different domains (and reads of domains) run side by side.
+            return t.cast(dict[str, t.Any], handler(scope, params))
         with self.store.lock:
             return t.cast(dict[str, t.Any], handler(scope, params))
+
+    @contextlib.contextmanager
+    def speaker_write(self, scope: Scope, params: t.Mapping[str, t.Any]) -> t.Iterator[None]:
+        """Realism: a write to a speaker while another write to that speaker is in flight is refused with
+        ConflictException CONCURRENT_CHANGES (a conflict type AWS documents as transient)."""
+        key = self.write_key(scope, params)
+        with self.in_flight_lock:
+            if key in self.in_flight:
+                raise conflict(
+                    "CONCURRENT_CHANGES",
+                    "Another change to this speaker is in progress; retry the request.",
+                )
+            self.in_flight.add(key)
+        try:
+            yield
+        finally:
+            with self.in_flight_lock:
+                self.in_flight.discard(key)
+
+    def write_key(self, scope: Scope, params: t.Mapping[str, t.Any]) -> tuple[str, ...]:
+        """One key per speaker, whichever of its ids the request names."""
+        domain_id = str(params.get("DomainId", ""))
+        speaker_id = str(params.get("SpeakerId", ""))
+        with self.store.lock:
+            domain = self.store.find_domain(scope, domain_id)
+        if domain is None:
+            return (*scope, domain_id, speaker_id)
+        with domain.lock:
+            speaker = domain.speakers.find(speaker_id)
+            return (domain_id, speaker.generated_speaker_id if speaker is not None else f"customer:{speaker_id}")
 
     # -- helpers ---------------------------------------------------------------------------------------------
 
     def domain(self, scope: Scope, domain_id: str) -> Domain:
-        domain = self.store.find_domain(scope, domain_id)
-        if domain is None:
-            raise resource_not_found("DOMAIN", f"The domain {domain_id} does not exist.")
-        domain.settle(time.time())
-        return domain
+        with self.store.lock:
+            domain = self.store.find_domain(scope, domain_id)
+            if domain is None:
+                raise resource_not_found("DOMAIN", f"The domain {domain_id} does not exist.")
+            domain.settle(time.time())
+            return domain
 
     def domain_by_arn(self, scope: Scope, arn: str) -> Domain:
         """The live domain an ARN names, if it lives in the caller's account and region."""
@@ -103,7 +123,10 @@ class VoiceIdService:
         aliases = {speaker_id}
         with self.store.lock:
             domain = self.store.find_domain(scope, params.get("DomainId", ""))
-            speaker = domain.speakers.find(speaker_id) if domain is not None else None
+        if domain is None:
+            return aliases
+        with domain.lock:
+            speaker = domain.speakers.find(speaker_id)
             if speaker is not None:
                 aliases.add(speaker.generated_speaker_id)
                 if speaker.customer_speaker_id is not None:
@@ -114,47 +137,53 @@ class VoiceIdService:
 
     def op_DescribeSpeaker(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
-        return {"Speaker": self.speaker(domain, params["SpeakerId"]).to_api()}
+        with domain.lock:  # always current, even while ListSpeakers lags (realism)
+            return {"Speaker": self.speaker(domain, params["SpeakerId"]).to_api()}
 
     def op_OptOutSpeaker(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
         self.require_active(domain)
         speaker_id: str = params["SpeakerId"]
         now = time.time()
-        existing = domain.speakers.find(speaker_id)
-        if existing is not None:
-            existing.status = "OPTED_OUT"
-            existing.updated_at = now
-            return {"Speaker": existing.to_api()}
-        if speaker_id.startswith("id#"):
-            # A generated id can only name an existing speaker.
-            raise resource_not_found("SPEAKER", f"The speaker does not exist in domain {domain.domain_id}.")
-        if len(domain.speakers) >= self.store.max_speakers_per_domain:
-            raise ApiError(
-                "ServiceQuotaExceededException",
-                f"The domain {domain.domain_id} already holds the maximum of "
-                f"{self.store.max_speakers_per_domain} speakers.",
+        lag = self.store.list_lag
+        with domain.lock:
+            existing = domain.speakers.find(speaker_id)
+            if existing is not None:
+                domain.speakers.before_change(existing, now, lag)
+                existing.status = "OPTED_OUT"
+                existing.updated_at = now
+                return {"Speaker": existing.to_api()}
+            if speaker_id.startswith("id#"):
+                # A generated id can only name an existing speaker.
+                raise resource_not_found("SPEAKER", f"The speaker does not exist in domain {domain.domain_id}.")
+            if len(domain.speakers) >= self.store.max_speakers_per_domain:
+                raise ApiError(
+                    "ServiceQuotaExceededException",
+                    f"The domain {domain.domain_id} already holds the maximum of "
+                    f"{self.store.max_speakers_per_domain} speakers.",
+                )
+            speaker = Speaker(
+                domain.domain_id, speaker_id, self.store.new_generated_speaker_id(domain), "OPTED_OUT", now, now, None
             )
-        speaker = Speaker(
-            domain.domain_id, speaker_id, self.store.new_generated_speaker_id(domain), "OPTED_OUT", now, now, None
-        )
-        domain.speakers.add(speaker)
-        return {"Speaker": speaker.to_api()}
+            domain.speakers.add(speaker, now if lag > 0 else None)
+            return {"Speaker": speaker.to_api()}
 
     def op_DeleteSpeaker(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
         self.require_active(domain)
-        domain.speakers.remove(self.speaker(domain, params["SpeakerId"]))
+        with domain.lock:
+            domain.speakers.remove(self.speaker(domain, params["SpeakerId"]), time.time(), self.store.list_lag)
         return {}
 
     def op_ListSpeakers(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        after = self.tokens.decode("ListSpeakers", scope, params)
         domain = self.domain(scope, params["DomainId"])
-        after = decode_token(params.get("NextToken"), "speakers", domain.domain_id)
         limit = params.get("MaxResults") or DEFAULT_LIST_SPEAKERS_PAGE
-        speakers, more = domain.speakers.page(after, limit)
-        result: dict[str, t.Any] = {"SpeakerSummaries": [speaker.to_api() for speaker in speakers]}
-        if more and speakers:
-            result["NextToken"] = encode_token("speakers", domain.domain_id, speakers[-1].seq)
+        with domain.lock:
+            views, more = domain.speakers.page(after, limit, time.time(), self.store.list_lag)
+        result: dict[str, t.Any] = {"SpeakerSummaries": [view for _seq, view in views]}
+        if more and views:
+            result["NextToken"] = self.tokens.encode("ListSpeakers", scope, params, views[-1][0])
         return result
 
     # -- domains ---------------------------------------------------------------------------------------------
@@ -163,8 +192,7 @@ class VoiceIdService:
         return {"Domain": self.domain(scope, params["DomainId"]).to_api()}
 
     def op_ListDomains(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        token_scope = ":".join(scope)
-        after = decode_token(params.get("NextToken"), "domains", token_scope)
+        after = self.tokens.decode("ListDomains", scope, params)
         limit = params.get("MaxResults") or DEFAULT_LIST_DOMAINS_PAGE
         domains, more = self.store.domain_page(scope, after, limit)
         now = time.time()
@@ -172,7 +200,7 @@ class VoiceIdService:
             domain.settle(now)
         result: dict[str, t.Any] = {"DomainSummaries": [domain.to_api() for domain in domains]}
         if more and domains:
-            result["NextToken"] = encode_token("domains", token_scope, domains[-1].seq)
+            result["NextToken"] = self.tokens.encode("ListDomains", scope, params, domains[-1].seq)
         return result
 
     def op_CreateDomain(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -234,7 +262,8 @@ class VoiceIdService:
 
     def op_DeleteDomain(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         domain = self.domain(scope, params["DomainId"])
-        self.store.delete_domain(domain, time.time())
+        with domain.lock:  # waits for calls on its speakers that are under way
+            self.store.delete_domain(domain, time.time())
         return {}
 
     # -- tags ------------------------------------------------------------------------------------------------
@@ -255,30 +284,47 @@ class VoiceIdService:
 
     # -- watchlists and fraudsters ---------------------------------------------------------------------------
 
+    def paged(
+        self,
+        items: list[T],
+        operation: str,
+        scope: Scope,
+        params: t.Mapping[str, t.Any],
+        after: int,
+        default_page: int,
+    ) -> tuple[list[T], str | None]:
+        """One page of ``items`` (in their stable order) from position ``after``, and the next token."""
+        limit = params.get("MaxResults") or default_page
+        page = items[after : after + limit]
+        more = after + limit < len(items)
+        return page, self.tokens.encode(operation, scope, params, after + limit) if more else None
+
     def op_ListWatchlists(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        after = self.tokens.decode("ListWatchlists", scope, params)
         domain = self.domain(scope, params["DomainId"])
-        watchlists = list(domain.watchlists.values())
-        page, token = paged(watchlists, params, "watchlists", domain.domain_id, DEFAULT_LIST_WATCHLISTS_PAGE)
+        with domain.lock:
+            watchlists = list(domain.watchlists.values())
+        page, token = self.paged(watchlists, "ListWatchlists", scope, params, after, DEFAULT_LIST_WATCHLISTS_PAGE)
         result: dict[str, t.Any] = {"WatchlistSummaries": [watchlist.to_api() for watchlist in page]}
         if token is not None:
             result["NextToken"] = token
         return result
 
     def op_ListFraudsters(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        after = self.tokens.decode("ListFraudsters", scope, params)
         domain = self.domain(scope, params["DomainId"])
         watchlist_id = params.get("WatchlistId")
         if watchlist_id is not None and watchlist_id not in domain.watchlists:
             raise resource_not_found(
                 "WATCHLIST", f"The watchlist {watchlist_id} does not exist in domain {domain.domain_id}."
             )
-        fraudsters = [
-            fraudster
-            for fraudster in domain.fraudsters.values()
-            if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
-        ]
-        page, token = paged(
-            fraudsters, params, "fraudsters", f"{domain.domain_id}:{watchlist_id or ''}", DEFAULT_LIST_FRAUDSTERS_PAGE
-        )
+        with domain.lock:
+            fraudsters = [
+                fraudster
+                for fraudster in domain.fraudsters.values()
+                if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
+            ]
+        page, token = self.paged(fraudsters, "ListFraudsters", scope, params, after, DEFAULT_LIST_FRAUDSTERS_PAGE)
         result: dict[str, t.Any] = {"FraudsterSummaries": [fraudster.to_api() for fraudster in page]}
         if token is not None:
             result["NextToken"] = token
@@ -286,18 +332,6 @@ class VoiceIdService:
 
 
 T = t.TypeVar("T")
-
-
-def paged(
-    items: list[T], params: t.Mapping[str, t.Any], kind: str, scope: str, default_page: int
-) -> tuple[list[T], str | None]:
-    """One page of ``items`` (in their stable order) after the request's NextToken, and the next token."""
-    after = decode_token(params.get("NextToken"), kind, scope)
-    limit = params.get("MaxResults") or default_page
-    page = items[after : after + limit]
-    more = after + limit < len(items)
-    return page, encode_token(kind, scope, after + limit) if more else None
-
 
 # Tag rules of the Voice ID API reference (Tag, TagResource): at most 200 tags on a resource; keys 1-128 and
 # values 0-256 characters (the model checks those); and, as for every AWS service, the "aws:" prefix is reserved.

@@ -77,6 +77,11 @@ class Speaker:
     updated_at: float
     last_accessed_at: float | None = None
     seq: int = 0
+    # Eventual consistency of ListSpeakers (realism): the view it shows until ``changed_at`` is ``lag`` old
+    # (None: the speaker is not listed yet), and whether the speaker is a deleted one still listed.
+    listed: dict[str, t.Any] | None = None
+    changed_at: float = float("-inf")
+    deleted: bool = False
 
     def to_api(self) -> dict[str, t.Any]:
         """The Speaker / SpeakerSummary shape."""
@@ -121,9 +126,10 @@ class SpeakerIndex:
         return len(self.by_generated)
 
     def __iter__(self) -> t.Iterator[Speaker]:
-        return (self.by_seq[seq] for seq in self.order)
+        return (self.by_seq[seq] for seq in self.order if not self.by_seq[seq].deleted)
 
-    def add(self, speaker: Speaker) -> None:
+    def add(self, speaker: Speaker, now: float | None = None) -> None:
+        """Add a speaker; with ``now`` (realism), ListSpeakers shows it only once the lag has passed."""
         speaker.seq = self.next_seq
         self.next_seq += 1
         self.by_generated[speaker.generated_speaker_id] = speaker
@@ -131,11 +137,31 @@ class SpeakerIndex:
             self.by_customer[speaker.customer_speaker_id] = speaker
         self.by_seq[speaker.seq] = speaker
         self.order.append(speaker.seq)
+        if now is not None:
+            speaker.listed = None
+            speaker.changed_at = now
 
-    def remove(self, speaker: Speaker) -> None:
+    @staticmethod
+    def before_change(speaker: Speaker, now: float, lag: float) -> None:
+        """Call before changing a speaker: ListSpeakers keeps showing its settled view for ``lag`` seconds."""
+        if lag <= 0:
+            return
+        if now - speaker.changed_at >= lag:
+            speaker.listed = speaker.to_api()
+        speaker.changed_at = now
+
+    def remove(self, speaker: Speaker, now: float | None = None, lag: float = 0.0) -> None:
+        """Remove a speaker; with a lag (realism), ListSpeakers shows it for ``lag`` seconds more."""
         del self.by_generated[speaker.generated_speaker_id]
         if speaker.customer_speaker_id is not None:
             self.by_customer.pop(speaker.customer_speaker_id, None)
+        if now is not None and lag > 0:
+            self.before_change(speaker, now, lag)
+            speaker.deleted = True
+            return
+        self._forget(speaker)
+
+    def _forget(self, speaker: Speaker) -> None:
         del self.by_seq[speaker.seq]
         position = bisect.bisect_left(self.order, speaker.seq)
         del self.order[position]
@@ -146,11 +172,32 @@ class SpeakerIndex:
             return self.by_generated.get(speaker_id)
         return self.by_customer.get(speaker_id)
 
-    def page(self, after_seq: int, limit: int) -> tuple[list[Speaker], bool]:
-        """Up to ``limit`` speakers created after ``after_seq``, and whether more follow."""
+    def page(
+        self, after_seq: int, limit: int, now: float = 0.0, lag: float = 0.0
+    ) -> tuple[list[tuple[int, dict[str, t.Any]]], bool]:
+        """Up to ``limit`` (seq, SpeakerSummary) created after ``after_seq`` as ListSpeakers sees them ``lag``
+        seconds behind, and whether more entries follow."""
         start = bisect.bisect_right(self.order, after_seq)
-        seqs = self.order[start : start + limit]
-        return [self.by_seq[seq] for seq in seqs], start + limit < len(self.order)
+        if lag <= 0:
+            seqs = self.order[start : start + limit]
+            return [(seq, self.by_seq[seq].to_api()) for seq in seqs], start + limit < len(self.order)
+        views: list[tuple[int, dict[str, t.Any]]] = []
+        settled_ghosts: list[Speaker] = []
+        position = start
+        while position < len(self.order) and len(views) < limit:
+            speaker = self.by_seq[self.order[position]]
+            position += 1
+            if now - speaker.changed_at >= lag:
+                if speaker.deleted:
+                    settled_ghosts.append(speaker)
+                else:
+                    views.append((speaker.seq, speaker.to_api()))
+            elif speaker.listed is not None:
+                views.append((speaker.seq, dict(speaker.listed)))
+        more = position < len(self.order)
+        for ghost in settled_ghosts:
+            self._forget(ghost)
+        return views, more
 
 
 @dataclasses.dataclass(slots=True)
@@ -234,6 +281,9 @@ class Domain:
     sse_due: float | None = None
     sse_failure: str | None = None
     deleted_at: float | None = None
+    # Guards the domain's speakers, watchlists and fraudsters; the store's lock guards which domains exist and
+    # their own fields. Always take the store's lock first when both are needed.
+    lock: threading.RLock = dataclasses.field(default_factory=threading.RLock, compare=False, repr=False)
 
     @property
     def arn(self) -> str:
@@ -335,6 +385,7 @@ class Store:
         self.next_domain_seq = 1
         self.kms_update_delay = 0.0  # seconds a KMS re-encryption stays IN_PROGRESS (kms_update_delay_seconds)
         self.kms_update_failures: dict[str, str] = {}  # KMS key id -> Message of a re-encryption that fails
+        self.list_lag = 0.0  # realism: seconds a speaker change takes to show in ListSpeakers
         # CreateDomain idempotency: (account, region, client token) -> (request fingerprint, domain id)
         self.client_tokens: dict[tuple[str, str, str], tuple[str, str]] = {}
 
@@ -475,12 +526,17 @@ class Store:
             now = time.time()
             for domain in self.domains.values():
                 domain.settle(now)
+
+            def view(domain: Domain) -> dict[str, t.Any]:
+                with domain.lock:
+                    return domain.to_state(include_speakers)
+
             return {
                 "account_id": self.account_id,
                 "region": self.default_region,
                 "access_keys": dict(self.access_keys),
-                "domains": [domain.to_state(include_speakers) for domain in self.domains.values() if wanted(domain)],
-                "deleted_domains": [domain.to_state(include_speakers) for domain in self.deleted if wanted(domain)],
+                "domains": [view(domain) for domain in self.domains.values() if wanted(domain)],
+                "deleted_domains": [view(domain) for domain in self.deleted if wanted(domain)],
             }
 
     def load(self, seed: t.Mapping[str, t.Any] | None) -> None:

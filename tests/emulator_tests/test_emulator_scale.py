@@ -96,6 +96,6 @@ def test_index_pages_deep_in_constant_time() -> None:
         total += len(page)
         if not more:
             break
-        after = page[-1].seq
+        after = page[-1][0]  # (seq, summary)
     assert total == FULL - len(range(0, FULL, 7))
     assert time.monotonic() - started < 2.0

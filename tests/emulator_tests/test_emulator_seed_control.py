@@ -139,7 +139,7 @@ def test_state_can_be_seeded_back(emulator: EmulatorServer, client: t.Any) -> No
 
 def test_control_client_round_trip(emulator: EmulatorServer, client: t.Any) -> None:
     control = EmulatorControl(emulator.url)
-    assert control.health() == {"status": "ok"}
+    assert control.health() == {"status": "ok", "bugs": 0}
     client.describe_speaker(DomainId=ACTIVE_DOMAIN, SpeakerId="cust-1")
     client.list_speakers(DomainId=ACTIVE_DOMAIN, MaxResults=2)
     try:
