@@ -18,7 +18,7 @@ collections=$(cd "$2" && pwd)
 source "$repo/tests/tools/emulator.sh"
 secret_a=decom-a-$RANDOM$RANDOM
 secret_b=decom-b-$RANDOM$RANDOM
-start_emulator "$repo" "$bin" --seed tests/decommission/seed.yml --enforce-quotas --latency-ms 10 \
+start_emulator "$repo" "$bin" --seed tests/decommission/seed.yml --strict --realism --enforce-quotas --latency-ms 10 \
     --credentials "AKIDDECOMACCOUNTA001:$secret_a" --credentials "AKIDDECOMACCOUNTB001:$secret_b"
 url=$emulator_url
 work=$emulator_workdir
@@ -76,4 +76,5 @@ check apply
 echo "== decommission: again =========================================================================="
 playbook "$work/again.log"
 check again
+check_emulator_bugs
 echo "decommission: every domain of 2 accounts x 2 regions exported, checked and deleted"
