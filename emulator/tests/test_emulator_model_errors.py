@@ -150,3 +150,25 @@ def test_an_unmodelled_conflict_type_is_a_bug(
 
 def test_strict_is_on_for_these_tests(emulator: EmulatorServer) -> None:
     assert emulator.config()["strict"] is True
+
+
+@pytest.mark.parametrize(
+    ("domain", "fragment"),
+    [
+        ({"description": "Support line (emulated)"}, "domains[0].description: not a valid Description"),
+        ({"kms_key_id": "k" * 2049}, "domains[0].kms_key_id: not a valid KmsKeyId"),
+        ({"tags": {"team": "ops!"}}, "domains[0].tags: not a valid Tag"),
+        ({"watchlists": [{"name": "w", "description": "a, b"}]}, "not a valid WatchlistDescription"),
+        (
+            {"server_side_encryption_update_details": {"UpdateStatus": "FAILED", "Message": 3}},
+            "not a valid ServerSideEncryptionUpdateDetails",
+        ),
+    ],
+)
+def test_a_seed_value_the_model_forbids_is_refused(
+    emulator: EmulatorServer, domain: dict[str, t.Any], fragment: str
+) -> None:
+    # Strict mode would answer such a domain as an emulator bug: the seed refuses it up front.
+    with pytest.raises(ValueError, match=r".") as caught:
+        emulator.load_seed({"domains": [domain]})
+    assert fragment in str(caught.value)

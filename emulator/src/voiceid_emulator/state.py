@@ -16,6 +16,8 @@ import time
 import typing as t
 
 from .model import matches_pattern
+from .model import service_model
+from .model import validation_errors
 
 ALPHANUMERIC = string.ascii_letters + string.digits
 _BYTE_TO_ALPHANUMERIC = bytes(ord(ALPHANUMERIC[value % len(ALPHANUMERIC)]) for value in range(256))
@@ -636,6 +638,18 @@ def _check_choice(value: t.Any, choices: t.Sequence[str], what: str) -> str:
     return t.cast(str, value)
 
 
+def _check_shape(value: t.Any, shape_name: str, what: str) -> t.Any:
+    """``value`` if it satisfies the model's shape ``shape_name`` (length, pattern, enum), else SeedError.
+
+    A seed must not hold what the service could never return: strict mode would answer it as an emulator bug.
+    """
+    errors = validation_errors(service_model().shape_for(shape_name), value)
+    if errors:
+        constraints = "; ".join(error.split("failed to satisfy constraint: ", 1)[-1] for error in errors)
+        raise SeedError(f"{what}: not a valid {shape_name} ({constraints})")
+    return value
+
+
 def _check_account(value: t.Any, what: str) -> str:
     if not isinstance(value, str) or not matches_pattern(ACCOUNT_ID_PATTERN, value):
         raise SeedError(f"{what}: must be a string of 12 digits (an AWS account id)")
@@ -661,6 +675,7 @@ def _check_tags(value: t.Any, what: str) -> dict[str, str]:
             or len(tag_value) > 256
         ):
             raise SeedError(f"{what}: keys are strings of 1 to 128 characters, values strings of at most 256")
+        _check_shape({"Key": key, "Value": tag_value}, "Tag", what)
         if key in tags:
             raise SeedError(f"{what}: duplicate tag key")
         tags[key] = tag_value
@@ -731,14 +746,13 @@ class _SeedLoader:
                 f"{what}: at most {store.max_domains} domains per account and region ({account_id}, {region})"
             )
         description = document.get("description")
-        if description is not None and (not isinstance(description, str) or not 1 <= len(description) <= 1024):
-            raise SeedError(f"{what}.description: a string of 1 to 1024 characters")
+        if description is not None:
+            _check_shape(description, "Description", f"{what}.description")
         watchlist_id = document.get("watchlist_id")
         if watchlist_id is not None:
             _check_string(watchlist_id, DOMAIN_ID_PATTERN, f"{what}.watchlist_id", 22)
         kms_key_id = document.get("kms_key_id") or store.default_kms_key_id(account_id, region)
-        if not isinstance(kms_key_id, str) or not 1 <= len(kms_key_id) <= 2048:
-            raise SeedError(f"{what}.kms_key_id: a string of 1 to 2048 characters")
+        _check_shape(kms_key_id, "KmsKeyId", f"{what}.kms_key_id")
         sse = document.get("server_side_encryption_update_details", {"UpdateStatus": "COMPLETED"})
         if sse is not None:
             sse = dict(
@@ -748,6 +762,7 @@ class _SeedLoader:
             )
             if "UpdateStatus" in sse:
                 _check_choice(sse["UpdateStatus"], SSE_UPDATE_STATUSES, f"{what}.UpdateStatus")
+            _check_shape(sse, "ServerSideEncryptionUpdateDetails", f"{what}.server_side_encryption_update_details")
         tags = _check_tags(document.get("tags"), f"{what}.tags")
         created_at = parse_time(document["created_at"], f"{what}.created_at") if "created_at" in document else None
         updated_at = parse_time(document["updated_at"], f"{what}.updated_at") if "updated_at" in document else None
@@ -803,7 +818,9 @@ class _SeedLoader:
                 default.name = name
                 names.add(name)
                 if document.get("description") is not None:
-                    default.description = document["description"]
+                    default.description = _check_shape(
+                        document["description"], "WatchlistDescription", f"{where}.description"
+                    )
                 continue
             if name in names:
                 raise SeedError(f"{where}.name: duplicate watchlist name {name}")
@@ -816,8 +833,8 @@ class _SeedLoader:
                 if watchlist_id in domain.watchlists:
                     raise SeedError(f"{where}.watchlist_id: duplicate watchlist id {watchlist_id}")
             description = document.get("description")
-            if description is not None and (not isinstance(description, str) or not 1 <= len(description) <= 1024):
-                raise SeedError(f"{where}.description: a string of 1 to 1024 characters")
+            if description is not None:
+                _check_shape(description, "WatchlistDescription", f"{where}.description")
             created_at = (
                 parse_time(document["created_at"], f"{where}.created_at") if "created_at" in document else self.now
             )
