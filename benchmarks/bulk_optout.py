@@ -28,10 +28,9 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from voiceid_emulator import EmulatorServer  # the package in emulator/ (make emulator-wheel installs it)
 
-from tests.emulator import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+REPO = pathlib.Path(__file__).resolve().parents[1]
 
 DOMAIN_ID = "BenchmarkDomain0000001"
 PLAYBOOK = """
