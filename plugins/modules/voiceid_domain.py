@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: voiceid_domain
 short_description: Manage Amazon Connect Voice ID domains
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Creates, updates and deletes an Amazon Connect Voice ID domain, found by its name in the account and
     region, with its description, the KMS key that encrypts its data, and its tags.

@@ -42,7 +42,6 @@ options:
       list_tags_for_resource:
         description: Requests per second of C(ListTagsForResource); AWS publishes no quota for it, the default is 2.
         type: float
-        version_added: 0.2.0
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
@@ -186,7 +185,6 @@ domains:
       returned: when the caller may list tags
       type: dict
       sample: {"team": "contact-center"}
-      version_added: 0.2.0
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import domain_spec

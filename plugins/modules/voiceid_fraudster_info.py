@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: voiceid_fraudster_info
 short_description: List the fraudsters of an Amazon Connect Voice ID domain
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns every fraudster of an Amazon Connect Voice ID domain, or of one of its watchlists, paging through
     C(ListFraudsters) (100 per page), 2 requests per second unless O(request_rates) says otherwise.

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: voiceid_watchlist_info
 short_description: List the fraudster watchlists of an Amazon Connect Voice ID domain
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns every watchlist of an Amazon Connect Voice ID domain, the default one included, paging through
     C(ListWatchlists) (100 per page), 2 requests per second unless O(request_rates) says otherwise.

@@ -77,7 +77,7 @@ def add_tags(client: DomainClient, domains: List[DomainFacts]) -> List[str]:
     """Give each domain its `tags` (ListTagsForResource on its ARN); return warnings for the result.
 
     A caller not allowed to list tags (AccessDeniedException) still gets the domains, without `tags`, and one
-    warning: voiceid_domain_info returned no tags before 0.2.0, and an audit that ran then keeps running.
+    warning: an audit role allowed to read domains but not their tags keeps working.
     """
     for domain in domains:
         arn = domain.get("arn")
