@@ -28,10 +28,9 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from voiceid_emulator import EmulatorServer  # the package in emulator/ (make emulator-wheel installs it)
 
-from tests.emulator import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+REPO = pathlib.Path(__file__).resolve().parents[1]
 
 DOMAIN_ID = "BenchmarkDomain0000001"
 PLAYBOOK = """
@@ -59,6 +58,7 @@ LOOP_PLAYBOOK = """
 def seed(count: int, status: str, enrolled: Optional[List[str]] = None) -> Dict[str, Any]:
     speakers = [{"customer_speaker_id": speaker_id, "status": "ENROLLED"} for speaker_id in enrolled or []]
     return {
+        "region": "eu-west-2",  # the region the benchmark's module runs use
         "domains": [
             {
                 "domain_id": DOMAIN_ID,
@@ -66,7 +66,7 @@ def seed(count: int, status: str, enrolled: Optional[List[str]] = None) -> Dict[
                 "speakers": speakers,
                 "generate": [{"count": count - len(speakers), "prefix": "bench-", "width": 6, "status": status}],
             }
-        ]
+        ],
     }
 
 
@@ -157,7 +157,8 @@ def main() -> None:
     options = parser.parse_args()
     collections_path = options.collections_path.resolve()
 
-    emulator = EmulatorServer(enforce_quotas=True, latency_ms=options.latency_ms)
+    # realism: overlapping writes to one speaker conflict and ListSpeakers lags, as on the real service
+    emulator = EmulatorServer(enforce_quotas=True, latency_ms=options.latency_ms, realism=True)
     with tempfile.TemporaryDirectory() as temp, emulator as server:
         workdir = pathlib.Path(temp)
         bench = Bench(server, collections_path, workdir)

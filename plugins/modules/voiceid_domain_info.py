@@ -17,6 +17,7 @@ description:
     either, every domain of the account and region is returned. Voice ID does not make names unique, so more
     than one domain can match O(domain_name).
   - A domain id or a name that matches no domain gives an empty list, not a failure.
+  - Each domain's tags are read with C(ListTagsForResource), one request per domain.
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
@@ -28,7 +29,8 @@ options:
         rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be above 0.
       - Quotas are per account and region, shared by every client; lower the rates when other tasks or
         applications call the same operations at the same time. Throttled requests are retried all the same.
-      - The module calls C(DescribeDomain) only with O(domain_id), and C(ListDomains) otherwise.
+      - The module calls C(DescribeDomain) only with O(domain_id), and C(ListDomains) otherwise; then
+        C(ListTagsForResource) once per domain it returns.
     type: dict
     suboptions:
       describe_domain:
@@ -36,6 +38,9 @@ options:
         type: float
       list_domains:
         description: Requests per second of C(ListDomains) (pages of 10 domains); the default quota is 2.
+        type: float
+      list_tags_for_resource:
+        description: Requests per second of C(ListTagsForResource); AWS publishes no quota for it, the default is 2.
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
@@ -47,6 +52,7 @@ extends_documentation_fragment:
 seealso:
   - module: speakerops.voiceid.voiceid_speaker_info
   - module: speakerops.voiceid.voiceid_speaker_optout
+  - module: speakerops.voiceid.voiceid_domain
   - ref: ansible_collections.speakerops.voiceid.docsite.getting_started
     description: Finding the domain to work in, and the AWS options every module takes.
   - ref: ansible_collections.speakerops.voiceid.docsite.end_of_support
@@ -172,10 +178,20 @@ domains:
           returned: always
           type: str
           sample: WaTcHlIsTiDaBcDeFgHiJk
+    tags:
+      description:
+        - The domain's tags, key to value (C(ListTagsForResource) on its ARN).
+        - Left out, with a warning, when the caller may not list tags (C(AccessDeniedException)).
+      returned: when the caller may list tags
+      type: dict
+      sample: {"team": "contact-center"}
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import domain_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DomainClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import add_tags
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import find_domains
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
@@ -185,7 +201,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rateli
 
 def main() -> None:
     spec = domain_spec(required=False, name_aliases=("name",)).merge(
-        request_rates_spec("describe_domain", "list_domains")
+        request_rates_spec("describe_domain", "list_domains", "list_tags_for_resource")
     )
     module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     params = module.params
@@ -193,9 +209,13 @@ def main() -> None:
 
     with module.failing_on_errors(context=f" {domain_id}" if domain_id is not None else ""):
         check_domain_options(domain_id, params["domain_name"])
-        rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
-        client = module.voiceid_client(limiter=RequestRateLimiter(rates))
+        rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
+        client = DomainClient.sharing(module.voiceid_client(limiter=RequestRateLimiter(rates)))
         domains = find_domains(client, domain_id=domain_id, name=params["domain_name"])
+        warnings = add_tags(client, domains)
+
+    for warning in warnings:
+        module.warn(warning)
 
     module.exit_json(changed=False, domains=domains)
 

@@ -8,7 +8,8 @@
 #   source tests/tools/emulator.sh
 #   start_emulator REPO VENV_BIN [emulator options...]
 #
-# Starts `python -m tests.emulator` on a free loopback port in the background, waits for its URL, and sets
+# Starts `voiceid-emulator` (the package in emulator/, installed into VENV_BIN's environment by `make
+# emulator-wheel`) on a free loopback port in the background, waits for its URL, and sets
 # `emulator_url` and `emulator_workdir` (a temporary directory the caller may use). The emulator is stopped
 # and the directory removed when the calling shell exits.
 
@@ -16,7 +17,9 @@ start_emulator() {
     local repo=$1 bin=$2
     shift 2
     emulator_workdir=$(mktemp -d)
-    (cd "$repo" && exec "$bin/python" -m tests.emulator --port 0 --url-file "$emulator_workdir/url" "$@" \
+    emulator_python=$bin/python
+    # From the repository root, so that seed paths given relative to it work.
+    (cd "$repo" && exec "$bin/voiceid-emulator" --port 0 --url-file "$emulator_workdir/url" "$@" \
         >"$emulator_workdir/emulator.log" 2>&1) &
     emulator_pid=$!
     trap stop_emulator EXIT
@@ -27,6 +30,18 @@ start_emulator() {
     done
     # shellcheck disable=SC2034  # read by the calling script
     emulator_url=$(cat "$emulator_workdir/url")
+}
+
+# Fails (status 1, the bugs on standard error) if the emulator answered anything its model does not allow.
+check_emulator_bugs() {
+    "$emulator_python" - "$emulator_url" <<'PY'
+import json, sys, urllib.request
+with urllib.request.urlopen(sys.argv[1] + "/_emulator/bugs") as answer:
+    bugs = json.load(answer)
+for bug in bugs:
+    print(f"EMULATOR BUG in {bug['operation']}: {bug['what']}: {'; '.join(bug['problems'])}", file=sys.stderr)
+sys.exit(1 if bugs else 0)
+PY
 }
 
 stop_emulator() {

@@ -16,6 +16,8 @@ from typing import Optional
 from typing import Tuple
 
 from .client import VoiceIDClient
+from .domain_client import DomainClient
+from .errors import VoiceIDError
 from .facts import iso_timestamp
 from .ids import InvalidParameterError
 
@@ -69,6 +71,28 @@ def find_domains(
         domain = client.describe_domain(domain_id)
         return [] if domain is None else [domain_facts(domain)]
     return [domain_facts(domain) for domain in client.list_domains() if name is None or domain.get("Name") == name]
+
+
+def add_tags(client: DomainClient, domains: List[DomainFacts]) -> List[str]:
+    """Give each domain its `tags` (ListTagsForResource on its ARN); return warnings for the result.
+
+    A caller not allowed to list tags (AccessDeniedException) still gets the domains, without `tags`, and one
+    warning: an audit role allowed to read domains but not their tags keeps working.
+    """
+    for domain in domains:
+        arn = domain.get("arn")
+        if not arn:
+            continue
+        try:
+            domain["tags"] = client.list_tags(str(arn))
+        except VoiceIDError as error:
+            if error.api_error.code != "AccessDeniedException":
+                raise
+            return [
+                "The tags of the domains are left out: listing them was refused"
+                f" ({error.api_error.describe()}); allow voiceid:ListTagsForResource to get them"
+            ]
+    return []
 
 
 def resolve_domain_id(client: VoiceIDClient, domain_id: Optional[str] = None, domain_name: Optional[str] = None) -> str:

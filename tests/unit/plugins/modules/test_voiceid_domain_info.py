@@ -13,6 +13,8 @@ import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain_info
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import expect_tags
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import warning_texts
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
 from ansible_collections.speakerops.voiceid.tests.unit.samples import add_domain_not_found
 from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
@@ -27,6 +29,21 @@ CHECK_MODES = [pytest.param(False, id="apply"), pytest.param(True, id="check")]
 
 def args(**options: Any) -> Dict[str, Any]:
     return dict(options, region="eu-west-2")
+
+
+def tags_of(n: int) -> Dict[str, str]:
+    return {"domain": str(n)} if n % 2 else {}
+
+
+def number(facts: Dict[str, Any]) -> int:
+    return int(facts["domain_id"][len("Domain") :])
+
+
+def expect_tags_of(stub: Stubber, expected: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """ListTagsForResource answers for each expected domain in turn; returns the domains with their tags."""
+    for facts in expected:
+        expect_tags(stub, number(facts), tags_of(number(facts)))
+    return [dict(facts, tags=tags_of(number(facts))) for facts in expected]
 
 
 @pytest.mark.parametrize("check_mode", CHECK_MODES)
@@ -55,6 +72,7 @@ def test_all_domains_over_every_page(
     check_mode: bool,
 ) -> None:
     expect_list_domains(voiceid, pages)
+    expected = expect_tags_of(voiceid, expected)
 
     result, failed = run_module(main, args(), check_mode=check_mode)
 
@@ -69,6 +87,7 @@ def test_by_domain_id(voiceid: Stubber, run_module: ModuleRunner, exists: bool, 
     params = {"DomainId": domain_id(2)}
     if exists:
         voiceid.add_response("describe_domain", {"Domain": api_domain(2)}, params)
+        expect_tags(voiceid, 2, {"team": "ops"})
     else:
         add_domain_not_found(voiceid, "describe_domain", params)
 
@@ -76,7 +95,7 @@ def test_by_domain_id(voiceid: Stubber, run_module: ModuleRunner, exists: bool, 
 
     assert not failed, result
     assert result["changed"] is False
-    assert result["domains"] == ([domain_facts(2)] if exists else [])
+    assert result["domains"] == ([dict(domain_facts(2), tags={"team": "ops"})] if exists else [])
 
 
 @pytest.mark.parametrize("check_mode", CHECK_MODES)
@@ -105,6 +124,7 @@ def test_by_name(
     check_mode: bool,
 ) -> None:
     expect_list_domains(voiceid, pages)
+    expected = expect_tags_of(voiceid, expected)
 
     result, failed = run_module(main, args(name=name), check_mode=check_mode)
 
@@ -120,6 +140,7 @@ def test_facts_of_a_domain_changing_its_key_with_a_watchlist(voiceid: Stubber, r
         WatchlistDetails={"DefaultWatchlistId": "WatchList0000000000000"},
     )
     voiceid.add_response("describe_domain", {"Domain": domain}, {"DomainId": domain_id(1)})
+    expect_tags(voiceid, 1, {})
 
     result, failed = run_module(main, args(domain_id=domain_id(1)))
 
@@ -127,6 +148,7 @@ def test_facts_of_a_domain_changing_its_key_with_a_watchlist(voiceid: Stubber, r
     assert result["domains"] == [
         dict(
             domain_facts(1),
+            tags={},
             server_side_encryption_update_details={
                 "old_kms_key_id": "old-key",
                 "update_status": "FAILED",
@@ -195,11 +217,12 @@ def test_throttled_pages_are_retried(voiceid: Stubber, run_module: ModuleRunner,
     voiceid.add_response("list_domains", {"DomainSummaries": [api_domain(1)], "NextToken": "t1"}, {"MaxResults": 10})
     voiceid.add_client_error("list_domains", "ThrottlingException", "slow down", http_status_code=400)
     voiceid.add_response("list_domains", {"DomainSummaries": [api_domain(2)]}, {"MaxResults": 10, "NextToken": "t1"})
+    expected = expect_tags_of(voiceid, [domain_facts(1), domain_facts(2)])
 
     result, failed = run_module(main, args())
 
     assert not failed, result
-    assert result["domains"] == [domain_facts(1), domain_facts(2)]
+    assert result["domains"] == expected
     assert len(sleeps) == 1
 
 
@@ -226,11 +249,41 @@ def test_requests_pass_the_rate_limiter_at_the_default_quota(
     RecordingLimiter.instances = []
     monkeypatch.setattr(voiceid_domain_info, "RequestRateLimiter", RecordingLimiter)
     expect_list_domains(voiceid, [[api_domain(1)], [api_domain(2)]])
+    expect_tags_of(voiceid, [domain_facts(1), domain_facts(2)])
 
     result, failed = run_module(main, args())
 
     assert not failed, result
     [limiter] = RecordingLimiter.instances
-    assert limiter.acquired == ["list_domains", "list_domains"]
+    assert limiter.acquired == ["list_domains", "list_domains", "list_tags_for_resource", "list_tags_for_resource"]
     assert limiter.rates["list_domains"] == 2.0
     assert limiter.rates["describe_domain"] == 2.0
+    assert limiter.rates["list_tags_for_resource"] == 2.0
+
+
+def test_tags_refused_leave_them_out_with_one_warning(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    """A role that could run the audit before tags were returned keeps running it, told what is missing."""
+    expect_list_domains(voiceid, [[api_domain(1), api_domain(2)]])
+    voiceid.add_client_error("list_tags_for_resource", "AccessDeniedException", "not allowed", http_status_code=403)
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["domains"] == [domain_facts(1), domain_facts(2)]
+    assert calls == ["ListDomains", "ListTagsForResource"]
+    # One warning for all the domains (ansible-core keeps the warnings of earlier tests of the process too).
+    [warning] = [text for text in warning_texts(result) if "The tags of the domains are left out" in text]
+    assert "voiceid:ListTagsForResource" in warning
+
+
+def test_other_tag_errors_fail(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_list_domains(voiceid, [[api_domain(1)]])
+    voiceid.add_client_error(
+        "list_tags_for_resource", "ResourceNotFoundException", "gone", 400, modeled_fields={"ResourceType": "DOMAIN"}
+    )
+
+    result, failed = run_module(main, args())
+
+    assert failed
+    assert result["msg"].startswith("Failed to list the tags of domain: ResourceNotFoundException")

@@ -1,0 +1,143 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""The calls of the domain-side modules (domains, their tags, watchlists and fraudsters), on top of
+VoiceIDClient's retries, rate limiting and error handling. Kept apart from client.py, which the speaker
+modules use, so that each side can change on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import Iterator
+from typing import List
+from typing import Optional
+
+from .client import VoiceIDClient
+from .errors import DomainErrorHandler
+from .errors import handles_errors
+from .errors import none_if_missing
+
+ApiDomain = Dict[str, Any]
+
+# The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
+LIST_PAGE_SIZE = 100
+
+# Request rates of the operations only these modules call (requests per second, per account and region).
+# CreateDomain, UpdateDomain and DeleteDomain: AWS's default quota for domain operations, 2 per second ("Voice
+# ID quotas" in the Amazon Connect administrator guide). AWS publishes no quota for the tag, watchlist and
+# fraudster operations: they get the lowest documented Voice ID quota, 2 per second, until a user who knows
+# better sets request_rates. ratelimit.DEFAULT_REQUEST_RATES has the speaker operations and
+# DescribeDomain/ListDomains.
+DOMAIN_REQUEST_RATES: Dict[str, float] = {
+    "create_domain": 2.0,
+    "update_domain": 2.0,
+    "delete_domain": 2.0,
+    "tag_resource": 2.0,
+    "untag_resource": 2.0,
+    "list_tags_for_resource": 2.0,
+    "list_watchlists": 2.0,
+    "list_fraudsters": 2.0,
+}
+
+
+class DomainClient(VoiceIDClient):
+    """VoiceIDClient with the calls that create, change, tag and delete domains and read their watchlists."""
+
+    @classmethod
+    def sharing(cls, client: VoiceIDClient) -> DomainClient:
+        """A DomainClient over the same boto3 client, retry policy and rate limiter as client."""
+        return cls(client._client, retry=client.retry, limiter=client.limiter)  # pylint: disable=protected-access
+
+    @handles_errors("create domain")
+    def create_domain(
+        self,
+        name: str,
+        kms_key_id: str,
+        client_token: str,
+        description: Optional[str] = None,
+        tags: Optional[Dict[str, str]] = None,
+    ) -> ApiDomain:
+        """The new domain. client_token makes retries of this one request create one domain only."""
+        params: Dict[str, Any] = {
+            "Name": name,
+            "ServerSideEncryptionConfiguration": {"KmsKeyId": kms_key_id},
+            "ClientToken": client_token,
+        }
+        if description:
+            params["Description"] = description
+        if tags:
+            params["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+        domain: ApiDomain = self._call("create_domain", **params)["Domain"]
+        return domain
+
+    @handles_errors("update domain")
+    def update_domain(self, domain_id: str, name: str, kms_key_id: str, description: Optional[str]) -> ApiDomain:
+        """UpdateDomain replaces the description: None (or empty) removes it."""
+        params: Dict[str, Any] = {
+            "DomainId": domain_id,
+            "Name": name,
+            "ServerSideEncryptionConfiguration": {"KmsKeyId": kms_key_id},
+        }
+        if description:
+            params["Description"] = description
+        domain: ApiDomain = self._call("update_domain", **params)["Domain"]
+        return domain
+
+    @none_if_missing("delete domain", DomainErrorHandler)
+    def delete_domain(self, domain_id: str) -> Optional[bool]:
+        """True once deleted; None when the domain did not exist (any more)."""
+        self._call("delete_domain", DomainId=domain_id)
+        return True
+
+    @handles_errors("list the tags of domain")
+    def list_tags(self, arn: str) -> Dict[str, str]:
+        tags = self._call("list_tags_for_resource", ResourceArn=arn).get("Tags") or []
+        return {str(tag["Key"]): str(tag["Value"]) for tag in tags}
+
+    @handles_errors("tag domain")
+    def tag_resource(self, arn: str, tags: Dict[str, str]) -> None:
+        self._call("tag_resource", ResourceArn=arn, Tags=[{"Key": key, "Value": value} for key, value in tags.items()])
+
+    @handles_errors("untag domain")
+    def untag_resource(self, arn: str, keys: List[str]) -> None:
+        self._call("untag_resource", ResourceArn=arn, TagKeys=list(keys))
+
+    @handles_errors("list watchlists")
+    def list_watchlists_page(self, domain_id: str, next_token: Optional[str] = None) -> Dict[str, Any]:
+        params: Dict[str, Any] = {"DomainId": domain_id, "MaxResults": LIST_PAGE_SIZE}
+        if next_token:
+            params["NextToken"] = next_token
+        return self._call("list_watchlists", **params)
+
+    @handles_errors("list fraudsters")
+    def list_fraudsters_page(
+        self, domain_id: str, watchlist_id: Optional[str] = None, next_token: Optional[str] = None
+    ) -> Dict[str, Any]:
+        params: Dict[str, Any] = {"DomainId": domain_id, "MaxResults": LIST_PAGE_SIZE}
+        if watchlist_id:
+            params["WatchlistId"] = watchlist_id
+        if next_token:
+            params["NextToken"] = next_token
+        return self._call("list_fraudsters", **params)
+
+    def list_watchlists(self, domain_id: str) -> Iterator[Dict[str, Any]]:
+        token: Optional[str] = None
+        while True:
+            page = self.list_watchlists_page(domain_id, token)
+            yield from page.get("WatchlistSummaries", [])
+            token = page.get("NextToken")
+            if not token:
+                return
+
+    def list_fraudsters(self, domain_id: str, watchlist_id: Optional[str] = None) -> Iterator[Dict[str, Any]]:
+        token: Optional[str] = None
+        while True:
+            page = self.list_fraudsters_page(domain_id, watchlist_id, token)
+            yield from page.get("FraudsterSummaries", [])
+            token = page.get("NextToken")
+            if not token:
+                return

@@ -1,0 +1,71 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""The watchlists and fraudsters of a domain, as voiceid_watchlist_info and voiceid_fraudster_info return them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Mapping
+from typing import Optional
+from typing import Tuple
+
+from .domain_client import DomainClient
+from .facts import iso_timestamp
+from .ids import InvalidParameterError
+
+WATCHLIST_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
+_WATCHLIST_ID = re.compile(r"[a-zA-Z0-9]{22}")
+
+_WATCHLIST_KEYS: Tuple[Tuple[str, str], ...] = (
+    ("WatchlistId", "watchlist_id"),
+    ("Name", "name"),
+    ("Description", "description"),
+    ("DefaultWatchlist", "default_watchlist"),
+    ("DomainId", "domain_id"),
+    ("CreatedAt", "created_at"),
+    ("UpdatedAt", "updated_at"),
+)
+_FRAUDSTER_KEYS: Tuple[Tuple[str, str], ...] = (
+    ("GeneratedFraudsterId", "generated_fraudster_id"),
+    ("WatchlistIds", "watchlist_ids"),
+    ("DomainId", "domain_id"),
+    ("CreatedAt", "created_at"),
+)
+
+
+def check_watchlist_id(option: str, value: str) -> None:
+    if _WATCHLIST_ID.fullmatch(value) is None:
+        size = "is empty" if not value else f"has {len(value)} characters"
+        raise InvalidParameterError(f"{option} must be {WATCHLIST_ID_RULE}; the value given {size}.")
+
+
+def _facts(api: Mapping[str, Any], keys: Tuple[Tuple[str, str], ...]) -> Dict[str, Any]:
+    return {key: iso_timestamp(api[api_key]) for api_key, key in keys if api_key in api}
+
+
+def watchlist_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
+    return _facts(api, _WATCHLIST_KEYS)
+
+
+def fraudster_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
+    facts = _facts(api, _FRAUDSTER_KEYS)
+    if "watchlist_ids" in facts:
+        facts["watchlist_ids"] = list(facts["watchlist_ids"])
+    return facts
+
+
+def find_watchlists(client: DomainClient, domain_id: str) -> List[Dict[str, Any]]:
+    """Every watchlist of the domain (ListWatchlists, all pages)."""
+    return [watchlist_facts(watchlist) for watchlist in client.list_watchlists(domain_id)]
+
+
+def find_fraudsters(client: DomainClient, domain_id: str, watchlist_id: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Every fraudster of the domain, or of one of its watchlists (ListFraudsters, all pages)."""
+    return [fraudster_facts(fraudster) for fraudster in client.list_fraudsters(domain_id, watchlist_id)]

@@ -1,0 +1,151 @@
+#!/usr/bin/python
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: voiceid_fraudster_info
+short_description: List the fraudsters of an Amazon Connect Voice ID domain
+version_added: 0.1.0
+description:
+  - Returns every fraudster of an Amazon Connect Voice ID domain, or of one of its watchlists, paging through
+    C(ListFraudsters) (100 per page), 2 requests per second unless O(request_rates) says otherwise.
+  - A domain or a watchlist that does not exist is a failure.
+  - With M(speakerops.voiceid.voiceid_watchlist_info) and M(speakerops.voiceid.voiceid_speaker_info), this is the
+    export AWS asks for before a domain is deleted at the end of support.
+author:
+  - speakerops.voiceid maintainers (@speakerops)
+options:
+  watchlist_id:
+    description:
+      - Return only the fraudsters of this watchlist, 22 letters or digits
+        (RV(speakerops.voiceid.voiceid_watchlist_info#module:watchlists[].watchlist_id)).
+      - Left out, every fraudster of the domain is returned, whatever its watchlists.
+    type: str
+  request_rates:
+    description:
+      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
+        rate quotas AWS has raised. Unset operations keep the default. Each rate must be above 0.
+      - The module calls C(ListDomains) only with O(domain_name).
+    type: dict
+    suboptions:
+      list_fraudsters:
+        description:
+          - Requests per second of C(ListFraudsters). AWS publishes no quota for it; the default is 2, the lowest Voice
+            ID quota.
+        type: float
+      list_domains:
+        description: Requests per second of C(ListDomains); the default quota is 2.
+        type: float
+extends_documentation_fragment:
+  - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.domain
+  - speakerops.voiceid._voiceid.INFO_MODULE
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - speakerops.voiceid._requirements
+seealso:
+  - module: speakerops.voiceid.voiceid_watchlist_info
+  - module: speakerops.voiceid.voiceid_domain_info
+  - module: speakerops.voiceid.voiceid_domain
+  - module: speakerops.voiceid.voiceid_speaker_info
+  - ref: ansible_collections.speakerops.voiceid.docsite.decommission
+    description: Export and delete every Voice ID domain of every account and region.
+  - name: ListFraudsters API reference
+    description: The Voice ID API that this module calls.
+    link: https://docs.aws.amazon.com/connect/latest/APIReference/API_connect-voice-id_ListFraudsters.html
+"""
+
+EXAMPLES = r"""
+- name: List every fraudster of the contact center's domain
+  speakerops.voiceid.voiceid_fraudster_info:
+    domain_name: contact-center
+    region: eu-west-2
+  register: voiceid_fraudsters
+
+- name: Say how many there are
+  ansible.builtin.debug:
+    msg: "{{ voiceid_fraudsters.fraudsters | length }} fraudsters"
+
+- name: List only the fraudsters of one watchlist
+  speakerops.voiceid.voiceid_fraudster_info:
+    domain_name: contact-center
+    watchlist_id: WaTcHlIsTiDaBcDeFgHiJk
+  register: watched
+"""
+
+RETURN = r"""
+fraudsters:
+  description: The fraudsters of the domain (or of the watchlist), in the order the service lists them.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    generated_fraudster_id:
+      description: The identifier Voice ID generated for the fraudster.
+      returned: always
+      type: str
+      sample: id#AbCdEfGhIjKlMnOpQrStUv
+    watchlist_ids:
+      description: The watchlists the fraudster belongs to.
+      returned: when the service reports it
+      type: list
+      elements: str
+      sample: [WaTcHlIsTiDaBcDeFgHiJk]
+    domain_id:
+      description: The identifier of the domain.
+      returned: when the service reports it
+      type: str
+      sample: AbCdEfGhIjKlMnOpQrStUv
+    created_at:
+      description: When the fraudster was registered, ISO 8601 in UTC.
+      returned: when the service reports it
+      type: str
+      sample: "2024-11-05T10:00:00+00:00"
+"""
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DomainClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.watchlists import check_watchlist_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.watchlists import find_fraudsters
+
+
+def main() -> None:
+    spec = DOMAIN_SPEC.merge(
+        ArgumentSpec(
+            {
+                "watchlist_id": {"type": "str"},
+            }
+        ),
+        request_rates_spec("list_fraudsters", "list_domains"),
+    )
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
+    params = module.params
+
+    with module.failing_on_errors():
+        check_domain_options(params["domain_id"], params["domain_name"])
+        if params["watchlist_id"] is not None:
+            check_watchlist_id("watchlist_id", params["watchlist_id"])
+        rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
+        client = DomainClient.sharing(module.voiceid_client(limiter=RequestRateLimiter(rates)))
+        domain_id = resolve_domain_id(client, domain_id=params["domain_id"], domain_name=params["domain_name"])
+
+    with module.failing_on_errors(context=f" of domain {domain_id}"):
+        fraudsters = find_fraudsters(client, domain_id, params["watchlist_id"])
+
+    module.exit_json(changed=False, fraudsters=fraudsters)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: voiceid_watchlist_info
+short_description: List the fraudster watchlists of an Amazon Connect Voice ID domain
+version_added: 0.1.0
+description:
+  - Returns every watchlist of an Amazon Connect Voice ID domain, the default one included, paging through
+    C(ListWatchlists) (100 per page), 2 requests per second unless O(request_rates) says otherwise.
+  - A domain that does not exist is a failure.
+  - With M(speakerops.voiceid.voiceid_fraudster_info) and M(speakerops.voiceid.voiceid_speaker_info), this is the
+    export AWS asks for before a domain is deleted at the end of support.
+author:
+  - speakerops.voiceid maintainers (@speakerops)
+options:
+  request_rates:
+    description:
+      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
+        rate quotas AWS has raised. Unset operations keep the default. Each rate must be above 0.
+      - The module calls C(ListDomains) only with O(domain_name).
+    type: dict
+    suboptions:
+      list_watchlists:
+        description:
+          - Requests per second of C(ListWatchlists). AWS publishes no quota for it; the default is 2, the lowest Voice
+            ID quota.
+        type: float
+      list_domains:
+        description: Requests per second of C(ListDomains); the default quota is 2.
+        type: float
+extends_documentation_fragment:
+  - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.domain
+  - speakerops.voiceid._voiceid.INFO_MODULE
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - speakerops.voiceid._requirements
+seealso:
+  - module: speakerops.voiceid.voiceid_fraudster_info
+  - module: speakerops.voiceid.voiceid_domain_info
+  - module: speakerops.voiceid.voiceid_domain
+  - module: speakerops.voiceid.voiceid_speaker_info
+  - ref: ansible_collections.speakerops.voiceid.docsite.decommission
+    description: Export and delete every Voice ID domain of every account and region.
+  - name: ListWatchlists API reference
+    description: The Voice ID API that this module calls.
+    link: https://docs.aws.amazon.com/connect/latest/APIReference/API_connect-voice-id_ListWatchlists.html
+"""
+
+EXAMPLES = r"""
+- name: List the watchlists of the contact center's domain
+  speakerops.voiceid.voiceid_watchlist_info:
+    domain_name: contact-center
+    region: eu-west-2
+  register: voiceid_watchlists
+
+- name: Save them next to the other exports
+  ansible.builtin.copy:
+    content: "{{ voiceid_watchlists.watchlists | to_nice_json }}"
+    dest: exports/watchlists.json
+    mode: "0600"
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+watchlists:
+  description: The watchlists of the domain, in the order the service lists them.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    watchlist_id:
+      description: The identifier of the watchlist.
+      returned: always
+      type: str
+      sample: WaTcHlIsTiDaBcDeFgHiJk
+    name:
+      description: The name of the watchlist.
+      returned: when the service reports it
+      type: str
+      sample: default
+    description:
+      description: The description of the watchlist.
+      returned: when the watchlist has one
+      type: str
+      sample: Known fraudsters of the support line
+    default_watchlist:
+      description: Whether this is the domain's default watchlist.
+      returned: when the service reports it
+      type: bool
+      sample: true
+    domain_id:
+      description: The identifier of the domain.
+      returned: when the service reports it
+      type: str
+      sample: AbCdEfGhIjKlMnOpQrStUv
+    created_at:
+      description: When the watchlist was created, ISO 8601 in UTC.
+      returned: when the service reports it
+      type: str
+      sample: "2024-11-05T10:00:00+00:00"
+    updated_at:
+      description: When the watchlist was last updated, ISO 8601 in UTC.
+      returned: when the service reports it
+      type: str
+      sample: "2025-02-01T08:15:00+00:00"
+"""
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DomainClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.watchlists import find_watchlists
+
+
+def main() -> None:
+    spec = DOMAIN_SPEC.merge(request_rates_spec("list_watchlists", "list_domains"))
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
+    params = module.params
+
+    with module.failing_on_errors():
+        check_domain_options(params["domain_id"], params["domain_name"])
+        rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
+        client = DomainClient.sharing(module.voiceid_client(limiter=RequestRateLimiter(rates)))
+        domain_id = resolve_domain_id(client, domain_id=params["domain_id"], domain_name=params["domain_name"])
+
+    with module.failing_on_errors(context=f" of domain {domain_id}"):
+        watchlists = find_watchlists(client, domain_id)
+
+    module.exit_json(changed=False, watchlists=watchlists)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,633 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""voiceid_domain's real main(), against a stubbed voice-id client that checks every request against the model."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
+import pytest
+from botocore.stub import ANY
+from botocore.stub import Stubber
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import domain_state
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import NEW_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import OLD_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import api_tags
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import arn
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import expect_tags
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import keyed_domain
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import warning_texts
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.samples import KMS_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_facts
+from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
+from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
+
+main = voiceid_domain.main
+NAME = "domain-1"  # api_domain(1)'s name
+
+
+def args(**options: Any) -> Dict[str, Any]:
+    return dict({"name": NAME, "region": "eu-west-2"}, **options)
+
+
+def existing(stub: Stubber, tags: Optional[Dict[str, str]] = None, domain: Optional[Dict[str, Any]] = None) -> None:
+    """The account and region hold domain 1 (named NAME) with these tags, and domain 2 with another name."""
+    expect_list_domains(stub, [[domain or api_domain(1), api_domain(2)]])
+    expect_tags(stub, 1, tags or {})
+
+
+def writes(calls: List[str]) -> List[str]:
+    return [call for call in calls if not call.startswith(("List", "Describe"))]
+
+
+class FakeClock:
+    """Stands in for the system clock of the wait: sleeping moves time on at once."""
+
+    now = 0.0
+
+    def monotonic(self) -> float:
+        return FakeClock.now
+
+    def sleep(self, seconds: float) -> None:
+        FakeClock.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    FakeClock.now = 1000.0
+    monkeypatch.setattr(domain_state, "SystemClock", FakeClock)
+
+
+# --- create ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+def test_create_when_no_domain_has_the_name(voiceid: Stubber, run_module: ModuleRunner, check_mode: bool) -> None:
+    expect_list_domains(voiceid, [[api_domain(2)]])
+    created = api_domain(7, name=NAME)
+    if not check_mode:
+        voiceid.add_response(
+            "create_domain",
+            {"Domain": created},
+            {
+                "Name": NAME,
+                "Description": "support line",
+                "ServerSideEncryptionConfiguration": {"KmsKeyId": KMS_KEY},
+                "Tags": api_tags({"team": "ops", "cost": "4711"}),
+                "ClientToken": ANY,
+            },
+        )
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(
+        main,
+        args(description="support line", kms_key_id=KMS_KEY, tags={"team": "ops", "cost": 4711}),
+        check_mode=check_mode,
+        diff=True,
+    )
+
+    assert not failed, result
+    assert result["changed"] is True
+    wanted_after = {
+        "name": NAME,
+        "description": "support line",
+        "kms_key_id": KMS_KEY,
+        "tags": {"team": "ops", "cost": "4711"},
+    }
+    if check_mode:
+        assert writes(calls) == []
+        assert result["domain"] == {
+            "name": NAME,
+            "domain_status": "ACTIVE",
+            "description": "support line",
+            "server_side_encryption_configuration": {"kms_key_id": KMS_KEY},
+            "tags": {"team": "ops", "cost": "4711"},
+        }
+        assert result["diff"] == {"before": {}, "after": wanted_after}
+    else:
+        assert writes(calls) == ["CreateDomain"]
+        assert result["domain"] == dict(domain_facts(7, name=NAME), tags={"team": "ops", "cost": "4711"})
+        assert result["diff"]["after"] == dict(wanted_after, domain_id=domain_id(7), description="Domain number 7")
+
+
+def test_create_sends_one_client_token_for_every_attempt(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    """A retried CreateDomain must not create a second domain: every attempt carries the same ClientToken."""
+    tokens: List[str] = []
+    voiceid.client.meta.events.register(
+        "provide-client-params.voice-id.CreateDomain", lambda params, **_kw: tokens.append(params["ClientToken"])
+    )
+    expect_list_domains(voiceid, [[]])
+    voiceid.add_client_error("create_domain", "InternalServerException", "try again", http_status_code=500)
+    voiceid.add_response("create_domain", {"Domain": api_domain(7, name=NAME)})
+
+    result, failed = run_module(main, args(kms_key_id=KMS_KEY))
+
+    assert not failed, result
+    assert len(tokens) == 2 and tokens[0] == tokens[1]
+
+    # Another task gets another token: the service would answer a reused token with other parameters with
+    # a ConflictException.
+    expect_list_domains(voiceid, [[]])
+    voiceid.add_response("create_domain", {"Domain": api_domain(8, name="other")})
+    result, failed = run_module(main, args(name="other", kms_key_id=KMS_KEY))
+
+    assert not failed, result
+    assert len(tokens) == 3 and tokens[2] != tokens[0]
+
+
+def test_create_needs_a_kms_key_and_writes_nothing(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_list_domains(voiceid, [[api_domain(2)]])
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(description="no key"))
+
+    assert failed
+    assert "kms_key_id is required to create the domain 'domain-1'" in result["msg"]
+    assert writes(calls) == []
+
+
+def test_the_fourth_domain_fails_with_the_quota_named(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_list_domains(voiceid, [[api_domain(2), api_domain(3), api_domain(4)]])
+    voiceid.add_client_error(
+        "create_domain", "ServiceQuotaExceededException", "The request exceeded the service quota.", 400
+    )
+
+    result, failed = run_module(main, args(kms_key_id=KMS_KEY))
+
+    assert failed
+    assert result["msg"].startswith("Failed to create domain 'domain-1': ServiceQuotaExceededException")
+    assert result["error"]["code"] == "ServiceQuotaExceededException"
+    assert any("already hold 3 Voice ID domains" in warning for warning in warning_texts(result))
+    assert not result.get("changed")
+
+
+# --- unchanged and updated ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({}, id="nothing-asked"),
+        pytest.param({"kms_key_id": KMS_KEY, "description": "Domain number 1"}, id="same-key-and-description"),
+        pytest.param({"tags": {"team": "ops"}}, id="same-tags"),
+        pytest.param({"tags": {}, "purge_tags": False}, id="no-tags-no-purge"),
+        pytest.param({"tags": {"aws:cloudformation:stack-name": "x"}, "purge_tags": True}, id="aws-keys-refused"),
+    ],
+)
+def test_unchanged(voiceid: Stubber, run_module: ModuleRunner, options: Dict[str, Any], check_mode: bool) -> None:
+    if "aws:cloudformation:stack-name" in options.get("tags", {}):
+        result, failed = run_module(main, args(**options), check_mode=check_mode)
+        assert failed
+        assert "starts with 'aws:', which AWS reserves for itself" in result["msg"]
+        return
+    existing(voiceid, tags={"team": "ops"})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(**options), check_mode=check_mode, diff=True)
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert writes(calls) == []
+    assert result["domain"] == dict(domain_facts(1), tags={"team": "ops"})
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+@pytest.mark.parametrize(
+    "description, sent",
+    [
+        pytest.param("a new description", "a new description", id="changed"),
+        pytest.param("", None, id="removed"),
+    ],
+)
+def test_update_description(
+    voiceid: Stubber, run_module: ModuleRunner, description: str, sent: Optional[str], check_mode: bool
+) -> None:
+    existing(voiceid)
+    updated = dict(api_domain(1))
+    updated.pop("Description")
+    if sent:
+        updated["Description"] = sent
+    if not check_mode:
+        params: Dict[str, Any] = {
+            "DomainId": domain_id(1),
+            "Name": NAME,
+            "ServerSideEncryptionConfiguration": {"KmsKeyId": KMS_KEY},
+        }
+        if sent:
+            params["Description"] = sent
+        voiceid.add_response("update_domain", {"Domain": updated}, params)
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(description=description), check_mode=check_mode, diff=True)
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert writes(calls) == ([] if check_mode else ["UpdateDomain"])
+    assert result["domain"].get("description") == sent
+    assert result["diff"]["before"]["description"] == "Domain number 1"
+    assert result["diff"]["after"].get("description") == sent
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+@pytest.mark.parametrize(
+    "current, wanted, purge, to_unset, to_set, after",
+    [
+        pytest.param({}, {"team": "ops"}, True, [], {"team": "ops"}, {"team": "ops"}, id="add"),
+        pytest.param({"team": "ops"}, {"team": "sec"}, True, [], {"team": "sec"}, {"team": "sec"}, id="change"),
+        pytest.param({"team": "ops", "old": "x"}, {"team": "ops"}, True, ["old"], {}, {"team": "ops"}, id="purge-one"),
+        pytest.param({"team": "ops", "old": "x"}, {}, True, ["old", "team"], {}, {}, id="purge-all"),
+        pytest.param(
+            {"team": "ops", "old": "x"},
+            {"new": "y"},
+            False,
+            [],
+            {"new": "y"},
+            {"team": "ops", "old": "x", "new": "y"},
+            id="add-without-purge",
+        ),
+        pytest.param(
+            {"team": "ops", "aws:cloudformation:stack-name": "s"},
+            {"new": "1"},
+            True,
+            ["team"],
+            {"new": "1"},
+            {"aws:cloudformation:stack-name": "s", "new": "1"},
+            id="aws-keys-kept",
+        ),
+    ],
+)
+def test_tags(
+    voiceid: Stubber,
+    run_module: ModuleRunner,
+    current: Dict[str, str],
+    wanted: Dict[str, str],
+    purge: bool,
+    to_unset: List[str],
+    to_set: Dict[str, str],
+    after: Dict[str, str],
+    check_mode: bool,
+) -> None:
+    existing(voiceid, tags=current)
+    if not check_mode:
+        if to_unset:
+            voiceid.add_response("untag_resource", {}, {"ResourceArn": arn(1), "TagKeys": to_unset})
+        if to_set:
+            voiceid.add_response("tag_resource", {}, {"ResourceArn": arn(1), "Tags": api_tags(to_set)})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(tags=wanted, purge_tags=purge), check_mode=check_mode, diff=True)
+
+    assert not failed, result
+    assert result["changed"] is True
+    expected_writes = (["UntagResource"] if to_unset else []) + (["TagResource"] if to_set else [])
+    assert writes(calls) == ([] if check_mode else expected_writes)
+    assert result["domain"]["tags"] == after
+    assert result["diff"] == {
+        "before": {
+            "name": NAME,
+            "domain_id": domain_id(1),
+            "description": "Domain number 1",
+            "kms_key_id": KMS_KEY,
+            "tags": current,
+        },
+        "after": {
+            "name": NAME,
+            "domain_id": domain_id(1),
+            "description": "Domain number 1",
+            "kms_key_id": KMS_KEY,
+            "tags": after,
+        },
+    }
+
+
+# --- a change of KMS key --------------------------------------------------------------------------------------
+
+
+def expect_key_change(stub: Stubber) -> None:
+    existing(stub, domain=keyed_domain(1, OLD_KEY, "COMPLETED"))
+    stub.add_response(
+        "update_domain",
+        {"Domain": keyed_domain(1, NEW_KEY, "IN_PROGRESS")},
+        {
+            "DomainId": domain_id(1),
+            "Name": NAME,
+            "Description": "Domain number 1",
+            "ServerSideEncryptionConfiguration": {"KmsKeyId": NEW_KEY},
+        },
+    )
+
+
+def test_key_change_waits_until_completed(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_key_change(voiceid)
+    for status in ("IN_PROGRESS", "IN_PROGRESS", "COMPLETED"):
+        voiceid.add_response(
+            "describe_domain", {"Domain": keyed_domain(1, NEW_KEY, status)}, {"DomainId": domain_id(1)}
+        )
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY), diff=True)
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["domain"]["server_side_encryption_configuration"] == {"kms_key_id": NEW_KEY}
+    assert result["domain"]["server_side_encryption_update_details"] == {
+        "old_kms_key_id": OLD_KEY,
+        "update_status": "COMPLETED",
+    }
+    assert result["domain"]["tags"] == {}
+    assert (result["diff"]["before"]["kms_key_id"], result["diff"]["after"]["kms_key_id"]) == (OLD_KEY, NEW_KEY)
+
+
+def test_key_change_without_wait_returns_in_progress(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_key_change(voiceid)
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY, wait=False))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["domain"]["server_side_encryption_update_details"]["update_status"] == "IN_PROGRESS"
+    assert "DescribeDomain" not in calls
+
+
+def test_key_change_in_check_mode_predicts_and_writes_nothing(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    existing(voiceid, domain=keyed_domain(1, OLD_KEY, "COMPLETED"))
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY), check_mode=True)
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert writes(calls) == []
+    assert result["domain"]["server_side_encryption_update_details"] == {
+        "old_kms_key_id": OLD_KEY,
+        "update_status": "IN_PROGRESS",
+    }
+
+
+def test_failed_re_encryption_fails_clearly_and_reports_the_change(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_key_change(voiceid)
+    failed_domain = keyed_domain(1, NEW_KEY, "FAILED")
+    failed_domain["ServerSideEncryptionUpdateDetails"]["Message"] = "The KMS key is disabled."
+    voiceid.add_response("describe_domain", {"Domain": failed_domain}, {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY))
+
+    assert failed
+    assert result["changed"] is True  # UpdateDomain was made
+    assert result["msg"] == (
+        f"Voice ID failed to re-encrypt domain {domain_id(1)} with the KMS key {NEW_KEY}: The KMS key is disabled."
+        f" (update_status FAILED; the previous key was {OLD_KEY})"
+    )
+    assert result["domain"]["server_side_encryption_update_details"]["update_status"] == "FAILED"
+
+
+def test_wait_timeout_fails_clearly_and_reports_the_change(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_key_change(voiceid)
+    # Polls after 1, 2, 4, 8 s: the fourth ends at 15 s, past the timeout of 10 s.
+    for _poll in range(4):
+        voiceid.add_response(
+            "describe_domain", {"Domain": keyed_domain(1, NEW_KEY, "IN_PROGRESS")}, {"DomainId": domain_id(1)}
+        )
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY, wait_timeout=10))
+
+    assert failed
+    assert result["changed"] is True
+    assert result["msg"].startswith(
+        f"Timed out after 10 seconds waiting for Voice ID to re-encrypt domain {domain_id(1)} with its new KMS key"
+    )
+    assert result["domain"]["server_side_encryption_update_details"]["update_status"] == "IN_PROGRESS"
+
+
+def test_a_key_change_during_a_re_encryption_fails_before_any_write(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    existing(voiceid, domain=keyed_domain(1, NEW_KEY, "IN_PROGRESS"))
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(kms_key_id=KMS_KEY, tags={"a": "b"}))
+
+    assert failed
+    assert "kms_key_id cannot change now" in result["msg"]
+    assert "DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES" in result["msg"]
+    assert writes(calls) == []
+
+
+def test_the_services_lock_conflict_fails_with_its_conflict_type(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    """Another client changed the key between the read and the write: the service's answer is reported."""
+    existing(voiceid, domain=keyed_domain(1, OLD_KEY, "COMPLETED"))
+    voiceid.add_client_error(
+        "update_domain",
+        "ConflictException",
+        "The domain is locked from encryption updates.",
+        400,
+        modeled_fields={"ConflictType": "DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES"},
+    )
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY))
+
+    assert failed
+    assert result["error"]["conflict_type"] == "DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES"
+    assert result["msg"].startswith("Failed to update domain 'domain-1': ConflictException")
+    assert not result.get("changed")
+
+
+def test_an_earlier_re_encryption_still_running_is_waited_for(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    existing(voiceid, domain=keyed_domain(1, NEW_KEY, "IN_PROGRESS"))
+    voiceid.add_response(
+        "describe_domain", {"Domain": keyed_domain(1, NEW_KEY, "COMPLETED")}, {"DomainId": domain_id(1)}
+    )
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY))
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["domain"]["server_side_encryption_update_details"]["update_status"] == "COMPLETED"
+
+
+def test_a_partial_change_is_reported_when_a_later_call_fails(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    existing(voiceid)
+    voiceid.add_response("update_domain", {"Domain": dict(api_domain(1), Description="new")})
+    voiceid.add_client_error("tag_resource", "AccessDeniedException", "not allowed", http_status_code=403)
+
+    result, failed = run_module(main, args(description="new", tags={"team": "ops"}))
+
+    assert failed
+    assert result["changed"] is True
+    assert "after UpdateDomain succeeded" in result["msg"]
+    assert result["domain"]["description"] == "new"
+
+
+# --- duplicates -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+def test_duplicate_names_fail_naming_how_many_and_their_ids(
+    voiceid: Stubber, run_module: ModuleRunner, state: str, check_mode: bool
+) -> None:
+    expect_list_domains(voiceid, [[api_domain(1, name="twin"), api_domain(2)], [api_domain(3, name="twin")]])
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(name="twin", state=state, kms_key_id=KMS_KEY), check_mode=check_mode)
+
+    assert failed
+    assert result["msg"].startswith(
+        f"2 Voice ID domains are named 'twin' in this account and region (ids {domain_id(1)}, {domain_id(3)});"
+    )
+    assert "changed nothing" in result["msg"]
+    assert calls == ["ListDomains", "ListDomains"]
+
+
+# --- delete ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+def test_delete(voiceid: Stubber, run_module: ModuleRunner, check_mode: bool) -> None:
+    existing(voiceid, tags={"team": "ops"})
+    if not check_mode:
+        voiceid.add_response("delete_domain", {}, {"DomainId": domain_id(1)})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(state="absent"), check_mode=check_mode, diff=True)
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert writes(calls) == ([] if check_mode else ["DeleteDomain"])
+    assert result["domain"] == dict(domain_facts(1), tags={"team": "ops"})
+    assert result["diff"]["after"] == {}
+    assert result["diff"]["before"]["domain_id"] == domain_id(1)
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+def test_delete_when_absent_is_ok(voiceid: Stubber, run_module: ModuleRunner, check_mode: bool) -> None:
+    expect_list_domains(voiceid, [[api_domain(2)]])
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(state="absent"), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["domain"] == {}
+    assert writes(calls) == []
+
+
+def test_delete_of_a_domain_deleted_meanwhile_is_ok(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    existing(voiceid)
+    voiceid.add_client_error(
+        "delete_domain", "ResourceNotFoundException", "gone", 400, modeled_fields={"ResourceType": "DOMAIN"}
+    )
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is False
+
+
+# --- bad input ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options, problem",
+    [
+        ({"name": "-dash"}, "name must be 1 to 256 characters"),
+        ({"description": "x" * 1025}, "description must be 1 to 1024 letters, digits, spaces and"),
+        ({"description": "x" * 1025}, "it has 1025 characters"),
+        ({"description": "a, b"}, "it has a character outside that set"),
+        ({"kms_key_id": ""}, "kms_key_id must be 1 to 2048 characters"),
+        ({"wait_timeout": -1}, "wait_timeout must be 0 or more seconds"),
+        ({"tags": {"": "x"}}, "tags must have letters, digits"),
+        ({"tags": {"k": "v" * 257}}, "the value of 'k' has 257 characters"),
+        ({"tags": {"k": "semi;colon"}}, "the value of 'k' has a character outside the allowed set"),
+        ({"tags": {"k#": "v"}}, "the key 'k#' has a character outside the allowed set"),
+        ({"tags": {f"k{n}": "v" for n in range(201)}}, "201 tags, more than 200"),
+        ({"request_rates": {"create_domain": 0}}, "request_rates.create_domain must be requests per second above 0"),
+    ],
+)
+def test_invalid_options_fail_before_any_call(
+    voiceid: Stubber, run_module: ModuleRunner, options: Dict[str, Any], problem: str
+) -> None:
+    result, failed = run_module(main, args(**options))
+
+    assert failed
+    assert problem in result["msg"]
+    assert "semi;colon" not in result["msg"]  # tag values are never repeated
+    assert voiceid.created_clients == []  # type: ignore[attr-defined]
+
+
+def test_tag_values_of_other_types_become_text(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    existing(voiceid)
+    voiceid.add_response("tag_resource", {}, {"ResourceArn": arn(1), "Tags": api_tags({"flag": "True", "n": "1"})})
+
+    result, failed = run_module(main, args(tags={"n": 1, "flag": True}))
+
+    assert not failed, result
+    assert result["domain"]["tags"] == {"n": "1", "flag": "True"}
+
+
+# --- domain_id: one of several domains of a name ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+def test_domain_id_deletes_one_of_two_domains_of_a_name(
+    voiceid: Stubber, run_module: ModuleRunner, check_mode: bool
+) -> None:
+    voiceid.add_response("describe_domain", {"Domain": api_domain(3, name="twin")}, {"DomainId": domain_id(3)})
+    expect_tags(voiceid, 3, {})
+    if not check_mode:
+        voiceid.add_response("delete_domain", {}, {"DomainId": domain_id(3)})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state="absent"), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert "ListDomains" not in calls
+    assert writes(calls) == ([] if check_mode else ["DeleteDomain"])
+    assert result["domain"]["domain_id"] == domain_id(3)
+
+
+@pytest.mark.parametrize(
+    "state, found, problem",
+    [
+        ("absent", "other-name", f"domain_id {domain_id(3)} names a domain called 'other-name', not 'twin'"),
+        ("present", "other-name", f"domain_id {domain_id(3)} names a domain called 'other-name', not 'twin'"),
+        ("present", None, f"no domain has the id {domain_id(3)} in this account and region"),
+    ],
+)
+def test_domain_id_must_name_a_domain_of_that_name(
+    voiceid: Stubber, run_module: ModuleRunner, state: str, found: Optional[str], problem: str
+) -> None:
+    if found is None:
+        voiceid.add_client_error(
+            "describe_domain", "ResourceNotFoundException", "no", 400, modeled_fields={"ResourceType": "DOMAIN"}
+        )
+    else:
+        voiceid.add_response("describe_domain", {"Domain": api_domain(3, name=found)}, {"DomainId": domain_id(3)})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state=state, kms_key_id=KMS_KEY))
+
+    assert failed
+    assert problem in result["msg"]
+    assert writes(calls) == []
+
+
+def test_domain_id_of_a_missing_domain_with_absent_is_ok(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    voiceid.add_client_error(
+        "describe_domain", "ResourceNotFoundException", "no", 400, modeled_fields={"ResourceType": "DOMAIN"}
+    )
+
+    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is False

@@ -1,0 +1,168 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""voiceid_watchlist_info's and voiceid_fraudster_info's real main(), against a stubbed voice-id client."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
+import pytest
+from botocore.stub import Stubber
+
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_fraudster_info
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_watchlist_info
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import api_fraudster
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import api_watchlist
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import fraudster_facts
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import watchlist_facts
+from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import watchlist_id
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.samples import add_domain_not_found
+from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
+from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
+
+DOMAIN = domain_id(1)
+CHECK_MODES = [pytest.param(False, id="apply"), pytest.param(True, id="check")]
+
+
+def expect_pages(
+    stub: Stubber, operation: str, key: str, pages: List[List[Dict[str, Any]]], extra: Optional[Dict[str, Any]] = None
+) -> None:
+    for index, page in enumerate(pages):
+        params: Dict[str, Any] = dict({"DomainId": DOMAIN, "MaxResults": 100}, **(extra or {}))
+        if index:
+            params["NextToken"] = f"{operation}-{index}"
+        response: Dict[str, Any] = {key: page}
+        if index + 1 < len(pages):
+            response["NextToken"] = f"{operation}-{index + 1}"
+        stub.add_response(operation, response, params)
+
+
+@pytest.mark.parametrize("check_mode", CHECK_MODES)
+@pytest.mark.parametrize(
+    "pages, expected",
+    [
+        pytest.param([[]], [], id="none"),
+        pytest.param(
+            [[api_watchlist(1, DOMAIN, default=True)], [], [api_watchlist(2, DOMAIN)]],
+            [watchlist_facts(1, DOMAIN, default=True), watchlist_facts(2, DOMAIN)],
+            id="pages-with-an-empty-one",
+        ),
+    ],
+)
+def test_watchlists_over_every_page(
+    voiceid: Stubber,
+    run_module: ModuleRunner,
+    pages: List[List[Dict[str, Any]]],
+    expected: List[Dict[str, Any]],
+    check_mode: bool,
+) -> None:
+    expect_pages(voiceid, "list_watchlists", "WatchlistSummaries", pages)
+
+    result, failed = run_module(
+        voiceid_watchlist_info.main, {"domain_id": DOMAIN, "region": "eu-west-2"}, check_mode=check_mode
+    )
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["watchlists"] == expected
+
+
+@pytest.mark.parametrize("check_mode", CHECK_MODES)
+@pytest.mark.parametrize("watchlist", [None, 2], ids=["whole-domain", "one-watchlist"])
+def test_fraudsters_over_every_page_by_domain_name(
+    voiceid: Stubber, run_module: ModuleRunner, watchlist: Optional[int], check_mode: bool
+) -> None:
+    expect_list_domains(voiceid, [[api_domain(1), api_domain(2)]])
+    extra = {} if watchlist is None else {"WatchlistId": watchlist_id(watchlist)}
+    expect_pages(
+        voiceid,
+        "list_fraudsters",
+        "FraudsterSummaries",
+        [[api_fraudster(1, DOMAIN, [1, 2])], [api_fraudster(2, DOMAIN, [])]],
+        extra,
+    )
+    options: Dict[str, Any] = {"domain_name": "domain-1", "region": "eu-west-2"}
+    if watchlist is not None:
+        options["watchlist_id"] = watchlist_id(watchlist)
+
+    result, failed = run_module(voiceid_fraudster_info.main, options, check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["fraudsters"] == [fraudster_facts(1, DOMAIN, [1, 2]), fraudster_facts(2, DOMAIN, [])]
+
+
+@pytest.mark.parametrize(
+    "main, operation",
+    [(voiceid_watchlist_info.main, "list_watchlists"), (voiceid_fraudster_info.main, "list_fraudsters")],
+)
+def test_an_unknown_domain_fails(voiceid: Stubber, run_module: ModuleRunner, main: Any, operation: str) -> None:
+    add_domain_not_found(voiceid, operation, {"DomainId": DOMAIN, "MaxResults": 100})
+
+    result, failed = run_module(main, {"domain_id": DOMAIN, "region": "eu-west-2"})
+
+    assert failed
+    assert result["error"]["resource_type"] == "DOMAIN"
+    assert f"of domain {DOMAIN}: ResourceNotFoundException" in result["msg"]
+
+
+def test_an_unknown_watchlist_fails(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    voiceid.add_client_error(
+        "list_fraudsters",
+        "ResourceNotFoundException",
+        "no such watchlist",
+        400,
+        modeled_fields={"ResourceType": "WATCHLIST"},
+    )
+
+    result, failed = run_module(
+        voiceid_fraudster_info.main, {"domain_id": DOMAIN, "watchlist_id": watchlist_id(9), "region": "eu-west-2"}
+    )
+
+    assert failed
+    assert result["error"]["resource_type"] == "WATCHLIST"
+
+
+@pytest.mark.parametrize(
+    "main, options, problem",
+    [
+        (voiceid_watchlist_info.main, {"domain_id": "short"}, "domain_id must be exactly 22 letters or digits"),
+        (voiceid_watchlist_info.main, {"domain_name": "-x"}, "domain_name must be 1 to 256 characters"),
+        (voiceid_fraudster_info.main, {"domain_id": DOMAIN, "watchlist_id": "x"}, "watchlist_id must be exactly 22"),
+        (
+            voiceid_fraudster_info.main,
+            {"domain_id": DOMAIN, "request_rates": {"list_fraudsters": -1}},
+            "request_rates.list_fraudsters must be requests per second above 0",
+        ),
+        (voiceid_fraudster_info.main, {}, "one of the following is required: domain_id, domain_name"),
+        (voiceid_watchlist_info.main, {"domain_id": DOMAIN, "domain_name": "x"}, "mutually exclusive"),
+    ],
+)
+def test_invalid_options_fail_before_any_call(
+    voiceid: Stubber, run_module: ModuleRunner, main: Any, options: Dict[str, Any], problem: str
+) -> None:
+    result, failed = run_module(main, dict(options, region="eu-west-2"))
+
+    assert failed
+    assert problem in result["msg"]
+    assert voiceid.created_clients == []  # type: ignore[attr-defined]
+
+
+def test_throttled_pages_are_retried(voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]) -> None:
+    voiceid.add_client_error("list_watchlists", "ThrottlingException", "slow down", 400)
+    expect_pages(voiceid, "list_watchlists", "WatchlistSummaries", [[api_watchlist(1, DOMAIN)]])
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(voiceid_watchlist_info.main, {"domain_id": DOMAIN, "region": "eu-west-2"})
+
+    assert not failed, result
+    assert result["watchlists"] == [watchlist_facts(1, DOMAIN)]
+    assert calls == ["ListWatchlists", "ListWatchlists"]
+    assert len(sleeps) == 1
