@@ -214,18 +214,10 @@ failures:
       sample: "AccessDeniedException: User is not authorized to perform voiceid:OptOutSpeaker"
 """
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOptOut
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOutcome
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_ids
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import OptOutOutcome
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import opt_out_speaker
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_OPTED_OUT
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import request_rates_spec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speaker_task import run_speaker_task
 
 
 def main() -> None:
@@ -242,36 +234,7 @@ def main() -> None:
         mutually_exclusive=[("speaker_id", "speaker_ids"), ("domain_id", "domain_name")],
         required_one_of=[("speaker_id", "speaker_ids"), ("domain_id", "domain_name")],
     )
-    params = module.params
-
-    with module.failing_on_errors():
-        # Every option is checked before the first call.
-        check_domain_options(params["domain_id"], params["domain_name"])
-        if params["speaker_id"] is not None:
-            check_speaker_id("speaker_id", params["speaker_id"])
-        else:
-            check_speaker_ids("speaker_ids", params["speaker_ids"])
-        rates = check_request_rates("request_rates", params["request_rates"])
-        client = module.voiceid_client(limiter=RequestRateLimiter(rates) if params["speaker_ids"] is not None else None)
-        domain_id = resolve_domain_id(client, params["domain_id"], params["domain_name"])
-
-    with module.failing_on_errors(context=f" in domain {domain_id}"):
-        if params["speaker_id"] is not None:
-            outcome: OptOutOutcome | BulkOutcome = opt_out_speaker(
-                client, domain_id, params["speaker_id"], module.check_mode
-            )
-        else:
-            use_list = rates["list_speakers"] > 0
-            outcome = BulkOptOut(client, domain_id, params["speaker_ids"], module.check_mode, use_list=use_list).run()
-
-    result = outcome.result()
-    if module._diff:
-        result["diff"] = outcome.diff()
-    for warning in outcome.warnings:
-        module.warn(warning)
-    if outcome.failure_message():
-        module.fail_json(msg=outcome.failure_message(), **result)
-    module.exit_json(**result)
+    run_speaker_task(module, STATE_OPTED_OUT)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from .client import RateLimiter
 from .client import VoiceIDClient
+from .engine import CONNECTION_POOL_SIZE
 from .errors import VoiceIDError
 from .ids import InvalidParameterError
 from .retry import RetryPolicy
@@ -34,8 +35,17 @@ from .version import COLLECTION_VERSION
 
 # Retries are ours (RetryPolicy), so that every attempt passes the rate limiter and conflicts of type
 # CONCURRENT_CHANGES are retried too; botocore's own retry layer is switched off unless aws_config asks.
-# The connection pool is sized for the bulk mode's concurrent requests.
-_BOTOCORE_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1}, "max_pool_connections": 40}
+# The connection pool holds one connection per request the bulk mode may have in flight. Timeouts are per
+# attempt, a few seconds (botocore's 60 s would let a hung endpoint hold each request for 10 minutes);
+# aws_config overrides any of these.
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 10
+_BOTOCORE_CONFIG = {
+    "retries": {"mode": "standard", "total_max_attempts": 1},
+    "max_pool_connections": CONNECTION_POOL_SIZE,
+    "connect_timeout": CONNECT_TIMEOUT,
+    "read_timeout": READ_TIMEOUT,
+}
 
 
 class VoiceIDModule(AnsibleAWSModule):
