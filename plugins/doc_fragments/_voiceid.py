@@ -30,6 +30,27 @@ notes:
     exponential backoff, up to 10 attempts per request.
 """
 
+    # The domain a module works in, for every module that takes one. voiceid_domain_info, where both are
+    # optional filters, says so in its own description.
+    DOMAIN = r"""
+options:
+  domain_id:
+    description:
+      - The identifier of the Voice ID domain, 22 letters or digits.
+      - Exactly one of O(domain_id) and O(domain_name) is required, except in
+        M(speakerops.voiceid.voiceid_domain_info), where either is an optional filter.
+    type: str
+  domain_name:
+    description:
+      - The name of the Voice ID domain (1 to 256 letters, digits, C(_) or C(-), starting with a letter or digit),
+        looked up with C(ListDomains) in the account and region before any other call.
+      - Voice ID does not make domain names unique. A module that works in one domain fails, before any other
+        call, when no domain or more than one domain has this name, and names the ids it found.
+      - Exactly one of O(domain_id) and O(domain_name) is required, except in
+        M(speakerops.voiceid.voiceid_domain_info), where either is an optional filter.
+    type: str
+"""
+
     # Should be used together with the standard fragment.
     WRITE_MODULE = r"""
 options: {}

@@ -13,31 +13,44 @@ version_added: 0.1.0
 description:
   - Returns the Amazon Connect Voice ID domains of the account and region, one domain by its id, or the domains
     with a given name.
+  - O(domain_id) and O(domain_name) are optional filters here, and at most one of them may be set. Without
+    either, every domain of the account and region is returned. Voice ID does not make names unique, so more
+    than one domain can match O(domain_name).
   - A domain id or a name that matches no domain gives an empty list, not a failure.
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
-  domain_id:
+  domain_name:
+    aliases: [name]
+  request_rates:
     description:
-      - Return only the domain with this identifier, 22 letters or digits.
-      - Calls C(DescribeDomain); without O(domain_id) the module pages through C(ListDomains).
-      - Requests are spaced to stay within AWS's default quota for domain operations, 2 per second.
-      - Mutually exclusive with O(name).
-    type: str
-  name:
-    description:
-      - Return only the domains with this name (1 to 256 letters, digits, C(_) or C(-), starting with a letter
-        or digit). Voice ID does not make names unique, so more than one domain can match.
-      - Mutually exclusive with O(domain_id).
-    type: str
+      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
+        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be above 0.
+      - Quotas are per account and region, shared by every client; lower the rates when other tasks or
+        applications call the same operations at the same time. Throttled requests are retried all the same.
+      - The module calls C(DescribeDomain) only with O(domain_id), and C(ListDomains) otherwise.
+    type: dict
+    suboptions:
+      describe_domain:
+        description: Requests per second of C(DescribeDomain); the default quota is 2.
+        type: float
+      list_domains:
+        description: Requests per second of C(ListDomains) (pages of 10 domains); the default quota is 2.
+        type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.INFO_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 seealso:
   - module: speakerops.voiceid.voiceid_speaker_info
+  - module: speakerops.voiceid.voiceid_speaker_optout
+  - ref: ansible_collections.speakerops.voiceid.docsite.getting_started
+    description: Finding the domain to work in, and the AWS options every module takes.
+  - ref: ansible_collections.speakerops.voiceid.docsite.end_of_support
+    description: AWS ended support for Voice ID on 2026-05-20, and what it asks customers to do.
   - name: DescribeDomain API reference
     description: The Voice ID API that this module calls for one domain id.
     link: https://docs.aws.amazon.com/connect/latest/APIReference/API_DescribeDomain.html
@@ -54,7 +67,7 @@ EXAMPLES = r"""
 
 - name: Find the domain of the contact center by its name
   speakerops.voiceid.voiceid_domain_info:
-    name: contact-center
+    domain_name: contact-center
   register: contact_center
 
 - name: Fail unless exactly one domain has that name
@@ -161,32 +174,28 @@ domains:
           sample: WaTcHlIsTiDaBcDeFgHiJk
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import domain_spec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import find_domains
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import DEFAULT_REQUEST_RATES
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
 
 
 def main() -> None:
-    argument_spec = dict(
-        domain_id=dict(type="str"),
-        name=dict(type="str"),
+    spec = domain_spec(required=False, name_aliases=("name",)).merge(
+        request_rates_spec("describe_domain", "list_domains")
     )
-    module = VoiceIDModule(
-        argument_spec=argument_spec, mutually_exclusive=[("domain_id", "name")], supports_check_mode=True
-    )
-    domain_id = module.params["domain_id"]
-    name = module.params["name"]
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
+    params = module.params
+    domain_id = params["domain_id"]
 
     with module.failing_on_errors(context=f" {domain_id}" if domain_id is not None else ""):
-        if domain_id is not None:
-            check_domain_id("domain_id", domain_id)
-        if name is not None:
-            check_domain_name("name", name)
-        client = module.voiceid_client(limiter=RequestRateLimiter(DEFAULT_REQUEST_RATES))
-        domains = find_domains(client, domain_id=domain_id, name=name)
+        check_domain_options(domain_id, params["domain_name"])
+        rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
+        client = module.voiceid_client(limiter=RequestRateLimiter(rates))
+        domains = find_domains(client, domain_id=domain_id, name=params["domain_name"])
 
     module.exit_json(changed=False, domains=domains)
 

@@ -21,17 +21,6 @@ description:
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
-  domain_id:
-    description:
-      - The identifier of the Voice ID domain, 22 letters or digits.
-      - Exactly one of O(domain_id) and O(domain_name) is required.
-    type: str
-  domain_name:
-    description:
-      - The name of the Voice ID domain, found with C(ListDomains).
-      - The module fails, before any speaker is read, when no domain or more than one domain has this name.
-      - Exactly one of O(domain_id) and O(domain_name) is required.
-    type: str
   speaker_id:
     description:
       - Return only this speaker, by its customer speaker id (1 to 256 letters, digits, C(_) or C(-), starting
@@ -54,7 +43,7 @@ options:
       - Quotas are per account and region, shared by every client; lower the rates when other tasks or
         applications call the same operations at the same time.
       - The module calls C(ListDomains) only with O(domain_name), C(DescribeSpeaker) only with O(speaker_id),
-        C(ListSpeakers) otherwise, and never C(DescribeDomain).
+        and C(ListSpeakers) otherwise.
     type: dict
     suboptions:
       describe_speaker:
@@ -63,14 +52,12 @@ options:
       list_speakers:
         description: Requests per second of C(ListSpeakers); the default quota is 5.
         type: float
-      describe_domain:
-        description: Requests per second of C(DescribeDomain); the default quota is 2.
-        type: float
       list_domains:
         description: Requests per second of C(ListDomains); the default quota is 2.
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.INFO_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -78,6 +65,12 @@ extends_documentation_fragment:
 seealso:
   - module: speakerops.voiceid.voiceid_domain_info
   - module: speakerops.voiceid.voiceid_speaker_optout
+  - ref: ansible_collections.speakerops.voiceid.docsite.speakers_and_opt_out
+    description: Speakers, their statuses, and what the audit shows.
+  - ref: ansible_collections.speakerops.voiceid.docsite.privacy
+    description: Speaker ids are personal data; keeping them out of logs.
+  - ref: ansible_collections.speakerops.voiceid.docsite.end_of_support
+    description: AWS ended support for Voice ID on 2026-05-20, and what it asks customers to do.
   - name: ListSpeakers API reference
     description: The Voice ID API that this module calls to list speakers.
     link: https://docs.aws.amazon.com/connect/latest/APIReference/API_ListSpeakers.html
@@ -183,6 +176,9 @@ speakers:
       sample: "2026-01-15T13:00:00+00:00"
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.facts import SPEAKER_STATUSES
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
@@ -190,24 +186,20 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids im
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers import find_speakers
 
 
 def main() -> None:
-    argument_spec = dict(
-        domain_id=dict(type="str"),
-        domain_name=dict(type="str"),
-        speaker_id=dict(type="str"),
-        status=dict(type="list", elements="str", choices=list(SPEAKER_STATUSES)),
-        request_rates=request_rates_spec("describe_speaker", "list_speakers", "describe_domain", "list_domains"),
+    spec = DOMAIN_SPEC.merge(
+        ArgumentSpec(
+            {
+                "speaker_id": {"type": "str"},
+                "status": {"type": "list", "elements": "str", "choices": list(SPEAKER_STATUSES)},
+            }
+        ),
+        request_rates_spec("describe_speaker", "list_speakers", "list_domains"),
     )
-    module = VoiceIDModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[("domain_id", "domain_name")],
-        required_one_of=[("domain_id", "domain_name")],
-        supports_check_mode=True,
-    )
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     params = module.params
 
     with module.failing_on_errors():

@@ -20,16 +20,6 @@ description:
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
-  domain_id:
-    description:
-      - The identifier of the Voice ID domain that holds the speaker, 22 letters or digits.
-      - Exactly one of O(domain_id) and O(domain_name) is required.
-    type: str
-  domain_name:
-    description:
-      - The name of the Voice ID domain that holds the speaker, looked up with C(ListDomains) before any change.
-      - A name that matches no domain of the account and region, or more than one, fails the task.
-    type: str
   speaker_id:
     description:
       - The speaker, by its customer speaker id (1 to 256 letters, digits, C(_) or C(-), starting with a letter
@@ -51,29 +41,45 @@ options:
     elements: str
   request_rates:
     description:
-      - Requests per second this task sends at most, per operation. The defaults are AWS's default quotas
-        (per account and region); raise them for an account with raised quotas, lower them to leave room for
-        other clients of the same account. Throttled requests are retried all the same.
-      - Used with O(speaker_ids).
+      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
+        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be a number
+        between 0.01 and 10000; O(request_rates.list_speakers) may also be V(0).
+      - Quotas are per account and region, shared by every client; lower the rates when other tasks or
+        applications call the same operations at the same time. Throttled requests are retried all the same.
+      - The module calls C(ListDomains) only with O(domain_name), C(ListSpeakers) only with O(speaker_ids).
     type: dict
     suboptions:
       describe_speaker:
-        description: C(DescribeSpeaker) requests per second. Defaults to 10.
+        description: Requests per second of C(DescribeSpeaker); the default quota is 10.
         type: float
       opt_out_speaker:
-        description: C(OptOutSpeaker) requests per second. Defaults to 10.
+        description: Requests per second of C(OptOutSpeaker); the default quota is 10.
         type: float
       list_speakers:
-        description: C(ListSpeakers) requests (pages of 100 speakers) per second. Defaults to 5. V(0) reads
-          with C(DescribeSpeaker) only.
+        description: Requests per second of C(ListSpeakers) (pages of 100 speakers); the default quota is 5. V(0)
+          reads with C(DescribeSpeaker) only.
+        type: float
+      list_domains:
+        description: Requests per second of C(ListDomains); the default quota is 2.
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 seealso:
+  - module: speakerops.voiceid.voiceid_speaker_info
+  - module: speakerops.voiceid.voiceid_domain_info
+  - ref: ansible_collections.speakerops.voiceid.docsite.speakers_and_opt_out
+    description: What opting out means for a speaker, and how it differs from deleting one.
+  - ref: ansible_collections.speakerops.voiceid.docsite.bulk_opt_outs
+    description: Opting out tens of thousands of speakers at the speed of the request quotas.
+  - ref: ansible_collections.speakerops.voiceid.docsite.privacy
+    description: Speaker ids are personal data; keeping them out of logs.
+  - ref: ansible_collections.speakerops.voiceid.docsite.end_of_support
+    description: AWS ended support for Voice ID on 2026-05-20.
   - name: OptOutSpeaker API reference
     description: The Voice ID API that this module calls.
     link: https://docs.aws.amazon.com/connect/latest/APIReference/API_OptOutSpeaker.html
@@ -214,26 +220,19 @@ failures:
       sample: "AccessDeniedException: User is not authorized to perform voiceid:OptOutSpeaker"
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_OPTED_OUT
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speaker_task import run_speaker_task
 
 
 def main() -> None:
-    argument_spec = dict(
-        domain_id=dict(type="str"),
-        domain_name=dict(type="str"),
-        speaker_id=dict(type="str"),
-        speaker_ids=dict(type="list", elements="str"),
-        request_rates=request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers"),
+    spec = DOMAIN_SPEC.merge(
+        SPEAKER_SPEC, request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers", "list_domains")
     )
-    module = VoiceIDModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[("speaker_id", "speaker_ids"), ("domain_id", "domain_name")],
-        required_one_of=[("speaker_id", "speaker_ids"), ("domain_id", "domain_name")],
-    )
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     run_speaker_task(module, STATE_OPTED_OUT)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import string
 import threading
+import types
 from typing import Any
 from typing import Dict
 from typing import List
@@ -46,6 +47,8 @@ class FakeVoiceID:
         # (operation, speaker id or None) -> list of (code, status, extra fields) answered before real answers
         self.faults: Dict[Tuple[str, Optional[str]], List[Tuple[str, int, Dict[str, str]]]] = {}
         self.page_size_cap = page_size_cap
+        # Like a boto3 client's meta: the endpoint a module talks to (AWS's own, as with no endpoint_url).
+        self.meta = types.SimpleNamespace(endpoint_url="https://voiceid.eu-west-2.amazonaws.com")
         for customer_id, status in speakers.items():
             self._create(customer_id, status)
 

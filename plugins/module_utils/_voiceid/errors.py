@@ -55,6 +55,23 @@ DOMAIN_CONFLICT_TYPES = frozenset({"DOMAIN_NOT_ACTIVE", "DOMAIN_LOCKED_FROM_ENCR
 # Codes this collection gives to what is not an answer of the service.
 INTERRUPTED = "Interrupted"
 MALFORMED_RESPONSE = "MalformedResponse"
+# Answers that say there is no Voice ID service to talk to: nothing listens at the endpoint (or its name does
+# not resolve: botocore builds an endpoint for any region), or the endpoint answers that the service is not
+# available. From AWS's own endpoint, since 2026-05-20, these mean the end of support.
+UNAVAILABLE_CODES = frozenset(
+    {
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "UnknownEndpointError",
+        "ServiceUnavailableException",
+        "ServiceUnavailable",
+    }
+)
+END_OF_SUPPORT_NOTICE = (
+    "Amazon Connect Voice ID reached end of support on 2026-05-20, and AWS no longer serves it: read the"
+    " end-of-support guide of speakerops.voiceid (docs/docsite/rst/end_of_support.rst) for what AWS asks of"
+    " its customers and what still works"
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,11 @@ class ApiError:
     def ends_run(self) -> bool:
         """The run stops at this error: it concerns the whole domain, the endpoint, or the run was interrupted."""
         return self.domain_wide or self.unreachable or self.code == INTERRUPTED
+
+    @property
+    def service_unavailable(self) -> bool:
+        """The endpoint cannot be reached, or answers that the service is not available."""
+        return self.code in UNAVAILABLE_CODES or self.status_code == 503
 
     def describe(self) -> str:
         """'Code: message (conflict type X)', the part of a failure message that comes from AWS."""

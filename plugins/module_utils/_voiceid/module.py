@@ -14,6 +14,7 @@ from typing import Dict
 from typing import Iterator
 from typing import NoReturn
 from typing import Optional
+from urllib.parse import urlparse
 
 try:
     import botocore.config
@@ -27,6 +28,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from .client import RateLimiter
 from .client import VoiceIDClient
 from .engine import CONNECTION_POOL_SIZE
+from .errors import END_OF_SUPPORT_NOTICE
+from .errors import ApiError
 from .errors import VoiceIDError
 from .ids import InvalidParameterError
 from .retry import RetryPolicy
@@ -48,6 +51,13 @@ _BOTOCORE_CONFIG = {
 }
 
 
+def is_aws_endpoint(endpoint_url: Optional[str]) -> bool:
+    """Whether a client's endpoint is AWS's own Voice ID endpoint (voiceid.<region>.amazonaws.com and the
+    like), rather than one the user set."""
+    host = urlparse(endpoint_url or "").hostname or ""
+    return host.startswith("voiceid.") and (host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn"))
+
+
 class VoiceIDModule(AnsibleAWSModule):
     """An AWS module of speakerops.voiceid: requests name the collection and its version in the user agent."""
 
@@ -55,18 +65,31 @@ class VoiceIDModule(AnsibleAWSModule):
         set_collection_info(COLLECTION_NAME, COLLECTION_VERSION)
         super().__init__(**kwargs)
 
+    # Set by voiceid_client(): whether the client talks to AWS's own endpoint (no endpoint_url option, no
+    # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
+    _aws_endpoint = False
+
     def voiceid_client(
         self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None
     ) -> VoiceIDClient:
         boto_client = self.client("voice-id", config=botocore.config.Config(**_BOTOCORE_CONFIG))
+        self._aws_endpoint = is_aws_endpoint(boto_client.meta.endpoint_url)
         return VoiceIDClient(boto_client, retry=retry, limiter=limiter)
+
+    def explain(self, api_error: ApiError) -> str:
+        """The part of a failure message that comes from AWS; when AWS's own endpoint is not there, also that
+        Voice ID reached its end of support. Against an endpoint_url (the emulator, say) the error stands alone."""
+        text = api_error.describe()
+        if self._aws_endpoint and api_error.service_unavailable:
+            text += f". {END_OF_SUPPORT_NOTICE}"
+        return text
 
     def fail_voiceid(self, error: VoiceIDError, context: str = "") -> NoReturn:
         """Fail with the AWS error code and message (and the conflict or resource type) in msg, and the
         same as data in `error`, as amazon.aws modules do. No request parameters and no credentials."""
         api_error = error.api_error
         failure: Dict[str, Any] = {
-            "msg": f"{error.message}{context}: {api_error.describe()}",
+            "msg": f"{error.message}{context}: {self.explain(api_error)}",
             "error": {"code": api_error.code, "message": api_error.message},
         }
         if api_error.conflict_type:

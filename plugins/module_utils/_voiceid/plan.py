@@ -20,6 +20,7 @@ write to make. Its result holds, whatever happened and in whatever order:
 from __future__ import annotations
 
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import Iterable
 from typing import List
@@ -340,7 +341,7 @@ class RunResult:
             after[record.speaker_id] = "absent" if self.state == STATE_ABSENT else OPTED_OUT
         return {"before": before, "after": after}
 
-    def failure_message(self, most: int = 20) -> Optional[str]:
+    def failure_message(self, most: int = 20, explain: Optional[Callable[[ApiError], str]] = None) -> Optional[str]:
         """Why the task fails: the reason the run stopped, if it did, then how many speakers failed and the
         first ones by id with the reason; None when nothing failed."""
         failures = self.failures
@@ -350,9 +351,9 @@ class RunResult:
         changed = len(self.changed_speaker_ids)
         parts = []
         if self.abort is not None:
+            reason = (explain or ApiError.describe)(self.abort)
             parts.append(
-                f"The run stopped ({self.abort.describe()}); {changed} speakers were {verb} before it stopped"
-                " (see changed_speaker_ids)."
+                f"The run stopped ({reason}); {changed} speakers were {verb} before it stopped (see changed_speaker_ids)."
             )
         if failures:
             shown = "; ".join(f"{failure['speaker_id']} ({failure['message']})" for failure in failures[:most])

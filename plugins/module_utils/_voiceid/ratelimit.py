@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any
 from typing import Dict
 from typing import Mapping
 from typing import Optional
@@ -81,11 +80,6 @@ class RequestRateLimiter:
         wait = self.reserve(operation)
         if wait > 0:
             self._clock.sleep(wait)
-
-
-def request_rates_spec(*operations: str) -> Dict[str, Any]:
-    """The argument spec of a module's `request_rates` option, with a float suboption per operation."""
-    return {"type": "dict", "options": {operation: {"type": "float"} for operation in operations}}
 
 
 def request_rates(overrides: Optional[Mapping[str, Optional[float]]]) -> Dict[str, float]:

@@ -32,7 +32,7 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
         check_speaker_options(params["speaker_id"], params["speaker_ids"])
         rates = check_request_rates("request_rates", params["request_rates"])
         bulk = params["speaker_ids"] is not None
-        client = module.voiceid_client(limiter=RequestRateLimiter(rates) if bulk else None)
+        client = module.voiceid_client(limiter=RequestRateLimiter(rates))
 
     result: Dict[str, Any]
     with stopping_on_signals(client):
@@ -55,7 +55,7 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
         result["diff"] = outcome.diff()
     for warning in run.warnings:
         module.warn(warning)
-    message = outcome.failure_message()
+    message = outcome.failure_message(explain=module.explain)
     if message:
         module.fail_json(msg=message, **result)
     module.exit_json(**result)

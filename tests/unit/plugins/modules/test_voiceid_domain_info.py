@@ -142,8 +142,8 @@ def test_facts_of_a_domain_changing_its_key_with_a_watchlist(voiceid: Stubber, r
     [
         ("domain_id", "short", "domain_id must be exactly 22 letters or digits"),
         ("domain_id", "AbCdEfGhIjKlMnOpQrStU!", "domain_id must be exactly 22 letters or digits"),
-        ("name", "", "name must be 1 to 256 characters"),
-        ("name", "-dash-first", "name must be 1 to 256 characters"),
+        ("name", "", "domain_name must be 1 to 256 characters"),
+        ("domain_name", "-dash-first", "domain_name must be 1 to 256 characters"),
         ("name", "x" * 257, "the value given has 257 characters"),
     ],
 )
