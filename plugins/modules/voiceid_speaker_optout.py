@@ -31,9 +31,11 @@ options:
     description:
       - Many speakers at once, each as in O(speaker_id), in one task and at the speed the service's request
         quotas allow. Duplicates are collapsed.
-      - Every id is checked before any call; invalid ones fail the task, naming each of them.
+      - Every id is checked before any call; invalid ones fail the task, naming the first 20 of them.
       - One speaker's failure never stops the others. If any failed, the task fails at the end, naming them,
         and RV(failures) says why; the others are opted out, and a rerun converges.
+      - An error that concerns the whole domain (deleted, suspended), an endpoint that never answers, or
+        C(SIGINT)/C(SIGTERM) stops the run; the task then fails and still returns every write already made.
       - Speakers are read with C(DescribeSpeaker) per id and by paging C(ListSpeakers) at the same time, each
         within its own quota, until every requested speaker is known; writes start as soon as a speaker is
         known to need one.
@@ -69,7 +71,14 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+notes:
+  - Each attempt of a request times out after 5 seconds to connect and 10 seconds to read (set
+    O(aws_config) keys C(connect_timeout) and C(read_timeout) to change them), and a request gives up after
+    60 seconds of attempts. When no request of a run gets an answer, the task fails after three attempts
+    instead of retrying every speaker.
 seealso:
+  - module: speakerops.voiceid.voiceid_speaker
+    description: Opts out or deletes speakers, on the same engine.
   - module: speakerops.voiceid.voiceid_speaker_info
   - module: speakerops.voiceid.voiceid_domain_info
   - ref: ansible_collections.speakerops.voiceid.docsite.speakers_and_opt_out

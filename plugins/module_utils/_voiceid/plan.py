@@ -353,7 +353,8 @@ class RunResult:
         if self.abort is not None:
             reason = (explain or ApiError.describe)(self.abort)
             parts.append(
-                f"The run stopped ({reason}); {changed} speakers were {verb} before it stopped (see changed_speaker_ids)."
+                f"The run stopped ({reason}); {changed} speakers were {verb} before it stopped"
+                " (see changed_speaker_ids)."
             )
         if failures:
             shown = "; ".join(f"{failure['speaker_id']} ({failure['message']})" for failure in failures[:most])
