@@ -59,6 +59,7 @@ LOOP_PLAYBOOK = """
 def seed(count: int, status: str, enrolled: Optional[List[str]] = None) -> Dict[str, Any]:
     speakers = [{"customer_speaker_id": speaker_id, "status": "ENROLLED"} for speaker_id in enrolled or []]
     return {
+        "region": "eu-west-2",  # the region the benchmark's module runs use
         "domains": [
             {
                 "domain_id": DOMAIN_ID,

@@ -14,7 +14,7 @@ bin=$(cd "$1" && pwd)
 collections=$(cd "$2" && pwd)
 # shellcheck source=tests/tools/emulator.sh
 source "$repo/tests/tools/emulator.sh"
-start_emulator "$repo" "$bin" --seed tests/demo/seed.yml --enforce-quotas --latency-ms 25
+start_emulator "$repo" "$bin" --seed tests/demo/seed.yml --default-region eu-west-2 --strict --enforce-quotas --latency-ms 25
 url=$emulator_url
 workdir=$emulator_workdir
 
@@ -75,6 +75,7 @@ The same playbook runs against AWS when AWS_ENDPOINT_URL_VOICE_ID is not set.
 ================================================================================================
 TEXT
 
+check_emulator_bugs
 if [ "$first_changed" != 1 ] || [ "$second_changed" != 0 ] || [ "$first_failed" != 0 ] || [ "$second_failed" != 0 ]; then
     echo "demo: expected the first run to change (changed=1) and the second not to (changed=0)" >&2
     exit 1

@@ -28,14 +28,18 @@ The server runs until SIGTERM or SIGINT, then stops cleanly and exits 0.
 
 EPILOG = """\
 implemented operations:
-  CreateDomain, DescribeDomain, ListDomains, DescribeSpeaker, OptOutSpeaker, DeleteSpeaker, ListSpeakers.
+  CreateDomain, DescribeDomain, UpdateDomain, DeleteDomain, ListDomains, DescribeSpeaker, OptOutSpeaker,
+  DeleteSpeaker, ListSpeakers, TagResource, UntagResource, ListTagsForResource, ListWatchlists, ListFraudsters.
+  State is kept per account (from the access key, mapped in the seed's access_keys) and region (from the
+  request's SigV4 credential scope).
   Any other X-Amz-Target answers 400 UnknownOperationException.
 
 control API (same port):
-  GET    /_emulator/health                      {"status": "ok"}
+  GET    /_emulator/health                      {"status": "ok", "bugs": N}
+  GET    /_emulator/bugs                        emulator bugs seen (responses the model does not allow)
   GET    /_emulator/calls[?operation=NAME]      recorded calls (list)
   DELETE /_emulator/calls                       clear the recorded calls
-  GET    /_emulator/state[?domain_id=ID][&speakers=false]
+  GET    /_emulator/state[?domain_id=ID][&account_id=N][&region=R][&speakers=false]
   POST   /_emulator/seed                        replace all state with a seed document (JSON or YAML body)
   GET    /_emulator/config                      current configuration
   POST   /_emulator/config                      change configuration keys at run time
@@ -43,14 +47,17 @@ control API (same port):
 
 configuration keys (--config FILE and POST /_emulator/config):
   enforce_quotas, rates, latency_ms, throttle_rate, fault_rate, random_seed, rules, credentials,
-  max_domains, max_speakers_per_domain, max_recorded_calls, debug
+  max_domains, max_speakers_per_domain, max_recorded_calls, debug, default_region,
+  kms_update_delay_seconds, kms_update_failures, strict, next_token_ttl_seconds
   A rule: {"code": "ThrottlingException", "operation": "OptOutSpeaker", "speaker_id": "cust-1",
            "domain_id": "...", "times": 2, "conflict_type": "...", "resource_type": "...", "message": "...",
            "status": 400}
 
 seed document (JSON or YAML):
-  {"account_id": "123456789012", "region": "us-east-1",
+  {"account_id": "123456789012", "region": "us-east-1", "access_keys": {"AKID2": "222233334444"},
    "domains": [{"domain_id": "<22 alphanumerics, optional>", "name": "demo", "status": "ACTIVE",
+                "account_id": "222233334444", "region": "eu-west-2",
+                "watchlists": [{"name": "vip"}], "fraudsters": [{"watchlists": ["vip"]}],
                 "speakers": [{"customer_speaker_id": "cust-1", "status": "ENROLLED"}],
                 "generate": [{"count": 10000, "prefix": "bulk-", "status": "OPTED_OUT"}]}]}
 
@@ -144,6 +151,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-recorded-calls", type=int, metavar="N", help="keep only the last N recorded calls (default: all)"
     )
+    parser.add_argument(
+        "--default-region",
+        metavar="REGION",
+        help="region of the seed's domains when the seed names none (default us-east-1)",
+    )
+    parser.add_argument(
+        "--kms-update-delay-seconds",
+        type=float,
+        metavar="S",
+        help="seconds a KMS re-encryption started by UpdateDomain stays IN_PROGRESS (default 3; 0 allowed)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="check every response against the model's output shape; one that breaks it is an emulator bug: "
+        "500, a loud log line, and GET /_emulator/bugs lists it",
+    )
     parser.add_argument("--url-file", metavar="PATH", help="also write the URL to this file")
     parser.add_argument(
         "--debug", action="store_true", default=None, help="log every request (including speaker ids) to standard error"
@@ -163,6 +188,9 @@ def configuration(args: argparse.Namespace) -> dict[str, t.Any]:
         "max_speakers_per_domain": args.max_speakers_per_domain,
         "max_recorded_calls": args.max_recorded_calls,
         "debug": args.debug,
+        "default_region": args.default_region,
+        "kms_update_delay_seconds": args.kms_update_delay_seconds,
+        "strict": args.strict,
     }
     config.update({key: value for key, value in options.items() if value is not None})
     if args.rate:

@@ -56,13 +56,27 @@ class EmulatorControl:
         query = {"operation": operation} if operation else None
         return t.cast(list[dict[str, t.Any]], self._request("GET", "calls", query=query))
 
+    def bugs(self) -> list[dict[str, t.Any]]:
+        """Emulator bugs seen: responses or errors the model does not allow (answered as 500)."""
+        return t.cast(list[dict[str, t.Any]], self._request("GET", "bugs"))
+
     def clear_calls(self) -> int:
         return int(self._request("DELETE", "calls")["cleared"])
 
-    def state(self, domain_id: str | None = None, include_speakers: bool = True) -> dict[str, t.Any]:
+    def state(
+        self,
+        domain_id: str | None = None,
+        include_speakers: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> dict[str, t.Any]:
         query: dict[str, str] = {}
         if domain_id is not None:
             query["domain_id"] = domain_id
+        if account_id is not None:
+            query["account_id"] = account_id
+        if region is not None:
+            query["region"] = region
         if not include_speakers:
             query["speakers"] = "false"
         return t.cast(dict[str, t.Any], self._request("GET", "state", query=query))

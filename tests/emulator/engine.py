@@ -22,12 +22,18 @@ from .errors import ApiError
 from .faults import FaultInjector
 from .model import IMPLEMENTED_OPERATIONS
 from .model import TARGET_PREFIX
+from .model import error_problems
+from .model import matches_pattern
 from .model import operation_names
 from .model import validate_request
+from .model import validate_response
+from .paging import DEFAULT_TOKEN_TTL_SECONDS
 from .quotas import RateLimiter
 from .service import VoiceIdService
 from .state import DEFAULT_MAX_DOMAINS
 from .state import DEFAULT_MAX_SPEAKERS_PER_DOMAIN
+from .state import DEFAULT_REGION
+from .state import REGION_PATTERN
 from .state import Store
 
 LOG = logging.getLogger("tests.emulator")
@@ -46,7 +52,19 @@ CONFIG_KEYS = (
     "max_speakers_per_domain",
     "max_recorded_calls",
     "debug",
+    "default_region",
+    "kms_update_delay_seconds",
+    "kms_update_failures",
+    "strict",
+    "next_token_ttl_seconds",
 )
+# Strict mode: every response is checked against the model's output shape. The emulator's own tests switch the
+# default on (tests/emulator_tests/conftest.py); the integration runner and the demo pass --strict.
+DEFAULT_STRICT = False
+# Every emulator bug seen in this process (a response or error the model does not allow), for test suites that
+# start many emulators: they check it is empty after each test.
+BUGS_SEEN: list[dict[str, t.Any]] = []
+DEFAULT_KMS_UPDATE_DELAY_SECONDS = 3.0
 
 
 @dataclasses.dataclass
@@ -85,7 +103,9 @@ def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         raise ValueError(f"unknown configuration key(s): {', '.join(unknown)}")
     clean: dict[str, t.Any] = {}
     for key, value in changes.items():
-        if key in ("enforce_quotas", "debug"):
+        if key == "next_token_ttl_seconds":
+            clean[key] = _number(value, key)
+        elif key in ("enforce_quotas", "debug", "strict"):
             clean[key] = _flag(value, key)
         elif key == "rates":
             if not isinstance(value, dict):
@@ -121,6 +141,22 @@ def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
             clean[key] = _integer(value, key, 0)
         elif key == "max_recorded_calls":
             clean[key] = None if value is None else _integer(value, key, 0)
+        elif key == "default_region":
+            if not isinstance(value, str) or not matches_pattern(REGION_PATTERN, value) or len(value) > 64:
+                raise ValueError(f"default_region: a region name such as eu-west-2 (matching {REGION_PATTERN})")
+            clean[key] = value
+        elif key == "kms_update_delay_seconds":
+            clean[key] = _number(value, key)
+        elif key == "kms_update_failures":
+            if not isinstance(value, dict) or not all(
+                isinstance(kms_key, str) and kms_key and isinstance(message, str) and message
+                for kms_key, message in value.items()
+            ):
+                raise ValueError(
+                    "kms_update_failures: a mapping of KMS key id to the Message of a re-encryption to that key "
+                    "that ends FAILED"
+                )
+            clean[key] = dict(value)
     return clean
 
 
@@ -161,6 +197,8 @@ class VoiceIdEmulator:
         self.limiter = RateLimiter()
         self.injector = FaultInjector()
         self.recorder = CallRecorder()
+        self.bugs_lock = threading.Lock()
+        self.bugs: list[dict[str, t.Any]] = []
         self.reset()
 
     # -- configuration and control ---------------------------------------------------------------------------
@@ -180,6 +218,11 @@ class VoiceIdEmulator:
             "max_speakers_per_domain": DEFAULT_MAX_SPEAKERS_PER_DOMAIN,
             "max_recorded_calls": None,
             "debug": False,
+            "default_region": DEFAULT_REGION,
+            "kms_update_delay_seconds": DEFAULT_KMS_UPDATE_DELAY_SECONDS,
+            "kms_update_failures": {},
+            "strict": DEFAULT_STRICT,
+            "next_token_ttl_seconds": DEFAULT_TOKEN_TTL_SECONDS,
         }
 
     def configure(self, changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -207,6 +250,17 @@ class VoiceIdEmulator:
                 self.store.max_domains = config["max_domains"]
             if "max_speakers_per_domain" in clean:
                 self.store.max_speakers_per_domain = config["max_speakers_per_domain"]
+            if "default_region" in clean:
+                with self.store.lock:
+                    self.store.configured_region = config["default_region"]
+            if "kms_update_delay_seconds" in clean:
+                with self.store.lock:
+                    self.store.kms_update_delay = config["kms_update_delay_seconds"]
+            if "kms_update_failures" in clean:
+                with self.store.lock:
+                    self.store.kms_update_failures = dict(config["kms_update_failures"])
+            if "next_token_ttl_seconds" in clean:
+                self.service.tokens.ttl_seconds = config["next_token_ttl_seconds"]
             if "max_recorded_calls" in clean:
                 self.recorder.set_limit(config["max_recorded_calls"])
             if "debug" in clean:
@@ -242,8 +296,14 @@ class VoiceIdEmulator:
         self.store.load(self.initial_seed)
         self.recorder.clear()
 
-    def state(self, domain_id: str | None = None, include_speakers: bool = True) -> dict[str, t.Any]:
-        return self.store.snapshot(domain_id, include_speakers)
+    def state(
+        self,
+        domain_id: str | None = None,
+        include_speakers: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> dict[str, t.Any]:
+        return self.store.snapshot(domain_id, include_speakers, account_id, region)
 
     # -- request handling ------------------------------------------------------------------------------------
 
@@ -258,14 +318,25 @@ class VoiceIdEmulator:
             "params": None,
             "region": None,
             "access_key_id": None,
+            "account_id": None,
             "status": None,
             "error_code": None,
         }
+        with self.config_lock:
+            strict = self.config["strict"]
         try:
             status, document = 200, self._dispatch(method, path, headers, body, record)
+            operation = record["operation"]
+            problems = validate_response(operation, document) if strict else []
+            if problems:
+                status, document = self._bug(record, f"the {operation} response breaks its output shape", problems)
         except ApiError as error:
             status, document = error.status, error.body()
             record["error_code"] = error.code
+            reached = record["operation"] if record["operation"] in operation_names() else None
+            problems = error_problems(reached, error.code, error.extra)
+            if problems:
+                status, document = self._bug(record, f"the emulator answered {error.code}", problems)
         except Exception:
             LOG.exception("internal error while handling %s", record["operation"])
             fault = ApiError("InternalServerException")
@@ -281,6 +352,49 @@ class VoiceIdEmulator:
         payload = json.dumps(document, separators=(",", ":")).encode("utf-8")
         return Response(status, payload, {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id})
 
+    def _bug(self, record: dict[str, t.Any], what: str, problems: t.Sequence[str]) -> tuple[int, dict[str, t.Any]]:
+        """A response the model does not allow is an emulator bug: say so loudly, answer 500, remember it."""
+        bug = {
+            "request_id": record["request_id"],
+            "operation": record["operation"],
+            "what": what,
+            "problems": list(problems),
+        }
+        LOG.error("EMULATOR BUG (%s): %s: %s", record["request_id"], what, "; ".join(problems))
+        with self.bugs_lock:
+            self.bugs.append(bug)
+        BUGS_SEEN.append(bug)
+        record["emulator_bug"] = f"{what}: {'; '.join(problems)}"
+        fault = ApiError("InternalServerException", "The Voice ID emulator has a bug; see its log.")
+        record["error_code"] = fault.code
+        return fault.status, fault.body()
+
+    def refuse(self, headers: HeaderSource, error: ApiError) -> Response:
+        """Answer (and record) a request refused before its body was read."""
+        request_id = str(uuid.uuid4())
+        target = str(headers.get("X-Amz-Target") or "")
+        prefix, dot, operation = target.partition(".")
+        self.recorder.add(
+            {
+                "request_id": request_id,
+                "timestamp": time.time(),
+                "operation": operation if prefix == TARGET_PREFIX and dot else (target or None),
+                "params": None,
+                "region": None,
+                "access_key_id": None,
+                "account_id": None,
+                "status": error.status,
+                "error_code": error.code,
+                "duration_ms": 0.0,
+            }
+        )
+        payload = json.dumps(error.body(), separators=(",", ":")).encode("utf-8")
+        return Response(error.status, payload, {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id})
+
+    def bug_reports(self) -> list[dict[str, t.Any]]:
+        with self.bugs_lock:
+            return copy.deepcopy(self.bugs)
+
     def _dispatch(
         self, method: str, path: str, headers: HeaderSource, body: bytes, record: dict[str, t.Any]
     ) -> dict[str, t.Any]:
@@ -293,6 +407,10 @@ class VoiceIdEmulator:
         auth = check_request(headers)
         record["access_key_id"] = auth.access_key_id
         record["region"] = auth.region
+        with self.store.lock:
+            account_id = self.store.account_for(auth.access_key_id)
+        record["account_id"] = account_id
+        scope = (account_id, auth.region)
         with self.config_lock:
             credentials = self.config["credentials"]
             enforce_quotas = self.config["enforce_quotas"]
@@ -309,24 +427,59 @@ class VoiceIdEmulator:
         if parse_error is not None:
             raise ApiError("SerializationException", parse_error)
 
-        if enforce_quotas and not self.limiter.allow(self.store.account_id, auth.region, operation):
+        if enforce_quotas and not self.limiter.allow(account_id, auth.region, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
         if latency_ms > 0:
             time.sleep(latency_ms / 1000.0)
         validate_request(operation, params)
-        injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(params))
+        injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
         if injected is not None:
             raise injected
-        return self.service.call(operation, auth.region, params)
+        return self.service.call(operation, scope, params)
+
+
+# The deepest nesting any Voice ID request needs is 4 (CreateDomain: Tags -> list -> Tag -> Key); a body nested
+# deeper than this is refused as unreadable before anything recurses over it. AWS documents no limit.
+MAX_JSON_DEPTH = 32
+
+
+def _reject_constant(name: str) -> t.Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth_exceeds(document: t.Any, limit: int) -> bool:
+    """Whether ``document`` nests containers deeper than ``limit`` (iterative: no recursion)."""
+    stack: list[tuple[t.Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: t.Iterable[t.Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _parse_body(body: bytes) -> tuple[dict[str, t.Any], str | None]:
+    """The request document, or the reason it cannot be read (answered as SerializationException)."""
     if not body.strip():
         return {}, None
     try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}, "The request body is not valid UTF-8."
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        return {}, f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
+    except ValueError as exc:
         return {}, f"Unable to parse the request body as JSON: {exc}"
     if not isinstance(document, dict):
         return {}, "The request body must be a JSON object."
+    if _depth_exceeds(document, MAX_JSON_DEPTH):
+        return {}, f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
     return document, None

@@ -1,27 +1,46 @@
 # Copyright: Contributors to the speakerops.voiceid project
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Errors the emulator answers with, in the shape the real service uses."""
+"""Errors the emulator answers with, in the shape the real service uses, and which of them are possible where."""
 
 from __future__ import annotations
 
 import typing as t
 
-# HTTP status for every error code the emulator can produce.
-ERROR_STATUS: dict[str, int] = {
-    "AccessDeniedException": 403,
+# The errors botocore's voice-id model declares (each operation lists the ones it can return). Their HTTP status
+# is the one the "Errors" section of every operation in the Voice ID API reference gives, e.g.
+# https://docs.aws.amazon.com/voiceid/latest/APIReference/API_TagResource.html and API_DescribeSpeaker.html:
+# AccessDeniedException 400 (not 403), ConflictException 400, InternalServerException 500,
+# ResourceNotFoundException 400, ServiceQuotaExceededException 400, ThrottlingException 400,
+# ValidationException 400.
+MODELLED_ERROR_STATUS: dict[str, int] = {
+    "AccessDeniedException": 400,
     "ConflictException": 400,
-    "IncompleteSignatureException": 400,
     "InternalServerException": 500,
-    "InvalidSignatureException": 403,
-    "MissingAuthenticationTokenException": 400,
     "ResourceNotFoundException": 400,
-    "SerializationException": 400,
     "ServiceQuotaExceededException": 400,
     "ThrottlingException": 400,
-    "UnknownOperationException": 400,
-    "UnrecognizedClientException": 403,
     "ValidationException": 400,
 }
+
+# Protocol errors: answered by the AWS JSON 1.0 front end of every service before an operation runs, so no
+# operation's model lists them. Sources: the "Common Errors" page of the AWS API references (e.g.
+# https://docs.aws.amazon.com/transcribe/latest/APIReference/CommonErrors.html: IncompleteSignature 400,
+# InvalidClientTokenId 403 - UnrecognizedClientException is its JSON-protocol name -, MissingAuthenticationToken
+# 403) and the JSON 1.0 protocol botocore implements (SerializationException, UnknownOperationException for a
+# body or target the service cannot read; InvalidSignatureException for a signature that does not match).
+# RequestEntityTooLargeException (413) is the emulator's answer to a body over its size limit: AWS documents no
+# limit for Voice ID, only that such a request never reaches an operation.
+PROTOCOL_ERROR_STATUS: dict[str, int] = {
+    "IncompleteSignatureException": 400,
+    "InvalidSignatureException": 403,
+    "MissingAuthenticationTokenException": 403,
+    "RequestEntityTooLargeException": 413,
+    "SerializationException": 400,
+    "UnknownOperationException": 400,
+    "UnrecognizedClientException": 403,
+}
+
+ERROR_STATUS: dict[str, int] = {**MODELLED_ERROR_STATUS, **PROTOCOL_ERROR_STATUS}
 
 DEFAULT_MESSAGES: dict[str, str] = {
     "AccessDeniedException": "User is not authorized to perform this action",
@@ -35,19 +54,18 @@ DEFAULT_MESSAGES: dict[str, str] = {
 
 
 class ApiError(Exception):
-    """An error response: ``{"__type": code, "Message": message, **extra}`` with an HTTP status."""
+    """An error response: ``{"__type": code, "Message": message, **extra}`` with the documented HTTP status."""
 
     def __init__(
         self,
         code: str,
         message: str | None = None,
         *,
-        status: int | None = None,
         extra: t.Mapping[str, t.Any] | None = None,
     ) -> None:
         self.code = code
         self.message = message if message is not None else DEFAULT_MESSAGES.get(code, code)
-        self.status = status if status is not None else ERROR_STATUS.get(code, 400)
+        self.status = ERROR_STATUS.get(code, 400)
         self.extra: dict[str, t.Any] = dict(extra or {})
         super().__init__(f"{code}: {self.message}")
 

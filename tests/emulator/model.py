@@ -13,6 +13,7 @@ import unicodedata
 
 import botocore.session  # type: ignore[import-untyped, unused-ignore]
 
+from .errors import PROTOCOL_ERROR_STATUS
 from .errors import ApiError
 
 SERVICE_NAME = "voice-id"
@@ -21,12 +22,19 @@ TARGET_PREFIX = "VoiceID"
 # Operations the emulator answers. Every other Voice ID operation answers UnknownOperationException.
 IMPLEMENTED_OPERATIONS: tuple[str, ...] = (
     "CreateDomain",
+    "DeleteDomain",
     "DeleteSpeaker",
     "DescribeDomain",
     "DescribeSpeaker",
     "ListDomains",
+    "ListFraudsters",
     "ListSpeakers",
+    "ListTagsForResource",
+    "ListWatchlists",
     "OptOutSpeaker",
+    "TagResource",
+    "UntagResource",
+    "UpdateDomain",
 )
 
 
@@ -322,3 +330,65 @@ def validate_request(operation: str, document: t.Any) -> None:
     errors = validation_errors(shape, document)
     if errors:
         raise ApiError("ValidationException", validation_message(errors))
+
+
+def validate_response(operation: str, document: t.Any) -> list[str]:
+    """Every constraint a response ``document`` breaks against the operation's output shape (empty: it is valid)."""
+    shape = output_shape(operation)
+    if shape is None:
+        return [] if document in (None, {}) else ["the operation has no output, but the response has members"]
+    return validation_errors(shape, document)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Errors: which are possible where
+
+
+@functools.lru_cache(maxsize=None)
+def modelled_errors(operation: str) -> frozenset[str]:
+    """The error codes the model lists for ``operation``."""
+    return frozenset(shape.name for shape in service_model().operation_model(operation).error_shapes)
+
+
+@functools.lru_cache(maxsize=None)
+def enum_values(shape_name: str) -> tuple[str, ...]:
+    return tuple(service_model().shape_for(shape_name).metadata.get("enum", ()))
+
+
+def conflict_types() -> tuple[str, ...]:
+    return enum_values("ConflictType")
+
+
+def resource_types() -> tuple[str, ...]:
+    return enum_values("ResourceType")
+
+
+def input_members(operation: str) -> frozenset[str]:
+    shape = input_shape(operation)
+    return frozenset(shape.members) if shape is not None else frozenset()
+
+
+def error_problems(operation: str | None, code: str, extra: t.Mapping[str, t.Any]) -> list[str]:
+    """Why an error could not come from ``operation`` as the model describes it (empty: it could).
+
+    ``operation`` None: the request never reached an operation, so only protocol errors are possible.
+    """
+    problems: list[str] = []
+    if code in PROTOCOL_ERROR_STATUS:
+        return problems
+    if operation is None or operation not in operation_names():
+        return [f"{code} is not a protocol error, and no Voice ID operation was called"]
+    if code not in modelled_errors(operation):
+        problems.append(
+            f"{code} is not an error of {operation} (the model lists {', '.join(sorted(modelled_errors(operation)))}; "
+            f"protocol errors: {', '.join(sorted(PROTOCOL_ERROR_STATUS))})"
+        )
+        return problems
+    members = set(service_model().shape_for(code).members) - {"Message"}
+    for key in sorted(set(extra) - members):
+        problems.append(f"{code} has no member {key}")
+    if "ConflictType" in extra and extra["ConflictType"] not in conflict_types():
+        problems.append(f"ConflictType {extra['ConflictType']!r} is not one of {', '.join(conflict_types())}")
+    if "ResourceType" in extra and extra["ResourceType"] not in resource_types():
+        problems.append(f"ResourceType {extra['ResourceType']!r} is not one of {', '.join(resource_types())}")
+    return problems

@@ -20,11 +20,16 @@ from urllib.parse import urlsplit
 from .engine import LOG
 from .engine import Response
 from .engine import VoiceIdEmulator
+from .errors import ApiError
 from .state import SeedError
 from .state import load_seed_file
 
 CONTROL_PREFIX = "/_emulator"
-MAX_BODY_BYTES = 64 * 1024 * 1024
+# The largest body the emulator reads. AWS documents no request size limit for Voice ID; the largest valid
+# request (TagResource with 200 tags of the longest keys and values, every character escaped) is under 0.5 MiB.
+# Control requests (seeds of 100,000 speakers) may be larger.
+MAX_BODY_BYTES = 1024 * 1024
+MAX_CONTROL_BODY_BYTES = 256 * 1024 * 1024
 
 SeedSource = t.Union[t.Mapping[str, t.Any], str, "os.PathLike[str]", None]
 
@@ -49,6 +54,7 @@ class ControlApi:
         self.emulator = emulator
         self.routes: dict[tuple[str, str], t.Callable[[dict[str, str], bytes, str], tuple[int, t.Any]]] = {
             ("GET", "health"): self.get_health,
+            ("GET", "bugs"): self.get_bugs,
             ("GET", "calls"): self.get_calls,
             ("DELETE", "calls"): self.delete_calls,
             ("GET", "state"): self.get_state,
@@ -90,7 +96,10 @@ class ControlApi:
             raise ValueError(f"the body is not valid JSON: {exc}") from exc
 
     def get_health(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
-        return 200, {"status": "ok"}
+        return 200, {"status": "ok", "bugs": len(self.emulator.bug_reports())}
+
+    def get_bugs(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
+        return 200, self.emulator.bug_reports()
 
     def get_calls(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
         return 200, self.emulator.recorder.list(query.get("operation"))
@@ -100,7 +109,9 @@ class ControlApi:
 
     def get_state(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
         include_speakers = query.get("speakers", "true").lower() not in ("0", "false", "no")
-        return 200, self.emulator.state(query.get("domain_id"), include_speakers)
+        return 200, self.emulator.state(
+            query.get("domain_id"), include_speakers, query.get("account_id"), query.get("region")
+        )
 
     def post_seed(self, query: dict[str, str], body: bytes, content_type: str) -> tuple[int, t.Any]:
         document = self._document(body, content_type)
@@ -191,7 +202,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if LOG.isEnabledFor(logging.DEBUG):
             LOG.debug("%s %s", self.address_string(), format % args)
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self, limit: int) -> bytes | None:
+        """The body; None if it is over ``limit``; ValueError if its framing is broken."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             chunks: list[bytes] = []
             total = 0
@@ -202,28 +214,39 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                         pass
                     return b"".join(chunks)
                 total += size
-                if total > MAX_BODY_BYTES:
+                if total > limit:
                     return None
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY_BYTES:
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        if length > limit:
             return None
         return self.rfile.read(length) if length else b""
 
     def _serve(self) -> None:
-        try:
-            body = self._read_body()
-        except ValueError:
-            body = None
-        if body is None:
-            self._send(
-                Response(413, b'{"error":"request body too large or malformed"}', {"Content-Type": "application/json"})
-            )
-            self.close_connection = True
-            return
         path = urlsplit(self.path).path
-        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+        control = path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+        limit = MAX_CONTROL_BODY_BYTES if control else MAX_BODY_BYTES
+        try:
+            body = self._read_body(limit)
+            problem = None if body is not None else ("RequestEntityTooLargeException", f"over {limit} bytes")
+        except ValueError:
+            body, problem = None, ("SerializationException", "its framing (Content-Length or chunks) is broken")
+        if problem is not None:
+            code, why = problem
+            self.close_connection = True  # the rest of the body is never read
+            if control:
+                payload = json.dumps({"error": f"request body refused: {why}"}).encode("utf-8")
+                self._send(Response(413, payload, {"Content-Type": "application/json"}))
+            else:
+                self._send(
+                    self.server.emulator.refuse(self.headers, ApiError(code, f"The request body was refused: {why}."))
+                )
+            return
+        assert body is not None
+        if control:
             try:
                 status, document = self.server.control.handle(
                     self.command, self.path, body, self.headers.get("Content-Type") or ""
@@ -270,6 +293,7 @@ class EmulatorServer:
         max_speakers_per_domain: int = 100_000,
         max_recorded_calls: int | None = None,
         debug: bool = False,
+        **more_config: t.Any,
     ) -> None:
         if seed is not None and not isinstance(seed, t.Mapping):
             seed = load_seed_file(os.fspath(seed))
@@ -289,6 +313,7 @@ class EmulatorServer:
             max_speakers_per_domain=max_speakers_per_domain,
             max_recorded_calls=max_recorded_calls,
             debug=debug,
+            **more_config,
         )
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -368,5 +393,15 @@ class EmulatorServer:
     def clear_calls(self) -> int:
         return self.emulator.recorder.clear()
 
-    def state(self, domain_id: str | None = None, include_speakers: bool = True) -> dict[str, t.Any]:
-        return self.emulator.state(domain_id, include_speakers)
+    def bugs(self) -> list[dict[str, t.Any]]:
+        """Emulator bugs seen: responses or errors the model does not allow (answered as 500)."""
+        return self.emulator.bug_reports()
+
+    def state(
+        self,
+        domain_id: str | None = None,
+        include_speakers: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> dict[str, t.Any]:
+        return self.emulator.state(domain_id, include_speakers, account_id, region)

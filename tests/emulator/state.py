@@ -30,6 +30,12 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_MAX_DOMAINS = 3
 DEFAULT_MAX_SPEAKERS_PER_DOMAIN = 100_000
 SSE_UPDATE_STATUSES = ("IN_PROGRESS", "COMPLETED", "FAILED")
+ACCOUNT_ID_PATTERN = "^[0-9]{12}$"
+REGION_PATTERN = "^[a-z0-9-]+$"
+WATCHLIST_NAME_PATTERN = "^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
+# AWS does not document the default watchlist's name; this one satisfies the model's WatchlistName pattern.
+DEFAULT_WATCHLIST_NAME = "Default"
+DEFAULT_WATCHLIST_DESCRIPTION = "Default watchlist"
 
 
 class SeedError(ValueError):
@@ -147,6 +153,65 @@ class SpeakerIndex:
         return [self.by_seq[seq] for seq in seqs], start + limit < len(self.order)
 
 
+@dataclasses.dataclass(slots=True)
+class Watchlist:
+    watchlist_id: str
+    domain_id: str
+    name: str
+    default: bool
+    created_at: float
+    updated_at: float
+    description: str | None = None
+
+    def to_api(self) -> dict[str, t.Any]:
+        """The WatchlistSummary shape."""
+        document: dict[str, t.Any] = {
+            "CreatedAt": self.created_at,
+            "DefaultWatchlist": self.default,
+            "DomainId": self.domain_id,
+            "Name": self.name,
+            "UpdatedAt": self.updated_at,
+            "WatchlistId": self.watchlist_id,
+        }
+        if self.description is not None:
+            document["Description"] = self.description
+        return document
+
+    def to_state(self) -> dict[str, t.Any]:
+        return {
+            "watchlist_id": self.watchlist_id,
+            "name": self.name,
+            "description": self.description,
+            "default_watchlist": self.default,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclasses.dataclass(slots=True)
+class Fraudster:
+    generated_fraudster_id: str
+    domain_id: str
+    watchlist_ids: list[str]
+    created_at: float
+
+    def to_api(self) -> dict[str, t.Any]:
+        """The FraudsterSummary shape."""
+        return {
+            "CreatedAt": self.created_at,
+            "DomainId": self.domain_id,
+            "GeneratedFraudsterId": self.generated_fraudster_id,
+            "WatchlistIds": list(self.watchlist_ids),
+        }
+
+    def to_state(self) -> dict[str, t.Any]:
+        return {
+            "generated_fraudster_id": self.generated_fraudster_id,
+            "watchlist_ids": list(self.watchlist_ids),
+            "created_at": self.created_at,
+        }
+
+
 @dataclasses.dataclass
 class Domain:
     domain_id: str
@@ -160,13 +225,44 @@ class Domain:
     updated_at: float
     description: str | None = None
     sse_update_details: dict[str, t.Any] | None = None
-    tags: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    tags: dict[str, str] = dataclasses.field(default_factory=dict)
     speakers: SpeakerIndex = dataclasses.field(default_factory=SpeakerIndex)
+    watchlists: dict[str, Watchlist] = dataclasses.field(default_factory=dict)
+    fraudsters: dict[str, Fraudster] = dataclasses.field(default_factory=dict)
     seq: int = 0
+    # A KMS re-encryption in progress: when it ends, and the Message it ends with (None: COMPLETED).
+    sse_due: float | None = None
+    sse_failure: str | None = None
+    deleted_at: float | None = None
 
     @property
     def arn(self) -> str:
         return f"arn:aws:voiceid:{self.region}:{self.account_id}:domain/{self.domain_id}"
+
+    @property
+    def scope(self) -> tuple[str, str]:
+        return (self.account_id, self.region)
+
+    def settle(self, now: float) -> None:
+        """Finish a KMS re-encryption whose time has come (IN_PROGRESS -> COMPLETED or FAILED)."""
+        if self.sse_due is None or now < self.sse_due or self.sse_update_details is None:
+            return
+        details = dict(self.sse_update_details)
+        if self.sse_failure is None:
+            details["UpdateStatus"] = "COMPLETED"
+        else:
+            details["UpdateStatus"] = "FAILED"
+            details["Message"] = self.sse_failure
+        self.sse_update_details = details
+        self.sse_due = None
+        self.sse_failure = None
+
+    @property
+    def encryption_update_in_progress(self) -> bool:
+        return self.sse_update_details is not None and self.sse_update_details.get("UpdateStatus") == "IN_PROGRESS"
+
+    def tag_list(self) -> list[dict[str, str]]:
+        return [{"Key": key, "Value": value} for key, value in self.tags.items()]
 
     def to_api(self) -> dict[str, t.Any]:
         """The Domain / DomainSummary shape."""
@@ -192,40 +288,61 @@ class Domain:
             "name": self.name,
             "description": self.description,
             "status": self.status,
+            "account_id": self.account_id,
             "region": self.region,
             "arn": self.arn,
             "kms_key_id": self.kms_key_id,
             "watchlist_id": self.watchlist_id,
             "server_side_encryption_update_details": self.sse_update_details,
-            "tags": [dict(tag) for tag in self.tags],
+            "tags": self.tag_list(),
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "speaker_count": len(self.speakers),
+            "watchlists": [watchlist.to_state() for watchlist in self.watchlists.values()],
+            "fraudsters": [fraudster.to_state() for fraudster in self.fraudsters.values()],
         }
+        if self.deleted_at is not None:
+            document["deleted_at"] = self.deleted_at
         if include_speakers:
             document["speakers"] = [speaker.to_state() for speaker in self.speakers]
         return document
 
 
+Scope = tuple[str, str]  # (account id, region): where a domain lives
+
+
 class Store:
-    """All state of one emulated account. Callers hold ``lock`` around every read-modify-write."""
+    """All state: the domains of every account and region. Callers hold ``lock`` around every read-modify-write."""
 
     def __init__(
         self,
         rng: random.Random | None = None,
         max_domains: int = DEFAULT_MAX_DOMAINS,
         max_speakers_per_domain: int = DEFAULT_MAX_SPEAKERS_PER_DOMAIN,
+        configured_region: str = DEFAULT_REGION,
     ) -> None:
         self.lock = threading.RLock()
         self.rng = rng if rng is not None else random.Random()
         self.max_domains = max_domains
         self.max_speakers_per_domain = max_speakers_per_domain
-        self.account_id = DEFAULT_ACCOUNT_ID
-        self.default_region = DEFAULT_REGION
-        self.domains: dict[str, Domain] = {}
+        # The region domains go to when the seed names none (configuration key default_region).
+        self.configured_region = configured_region
+        self.account_id = DEFAULT_ACCOUNT_ID  # the default account: unmapped access keys, domains naming none
+        self.default_region = configured_region
+        self.access_keys: dict[str, str] = {}  # access key id -> account id
+        self.domains: dict[str, Domain] = {}  # live domains of every account and region, by id
+        self.deleted: list[Domain] = []  # soft-deleted domains (DeleteDomain), oldest first
         self.next_domain_seq = 1
-        # CreateDomain idempotency: client token -> (request fingerprint, domain id)
-        self.client_tokens: dict[str, tuple[str, str]] = {}
+        self.kms_update_delay = 0.0  # seconds a KMS re-encryption stays IN_PROGRESS (kms_update_delay_seconds)
+        self.kms_update_failures: dict[str, str] = {}  # KMS key id -> Message of a re-encryption that fails
+        # CreateDomain idempotency: (account, region, client token) -> (request fingerprint, domain id)
+        self.client_tokens: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    # -- accounts --------------------------------------------------------------------------------------------
+
+    def account_for(self, access_key_id: str) -> str:
+        """The account an access key belongs to (the default account for keys the seed does not map)."""
+        return self.access_keys.get(access_key_id, self.account_id)
 
     # -- ids -------------------------------------------------------------------------------------------------
 
@@ -234,9 +351,10 @@ class Store:
         return self.rng.randbytes(length).translate(_BYTE_TO_ALPHANUMERIC).decode("ascii")
 
     def new_domain_id(self) -> str:
+        taken = {domain.domain_id for domain in self.deleted}
         while True:
             candidate = self.random_alphanumeric()
-            if candidate not in self.domains:
+            if candidate not in self.domains and candidate not in taken:
                 return candidate
 
     def new_generated_speaker_id(self, domain: Domain) -> str:
@@ -245,17 +363,57 @@ class Store:
             if candidate not in domain.speakers.by_generated:
                 return candidate
 
+    def new_watchlist_id(self, domain: Domain) -> str:
+        while True:
+            candidate = self.random_alphanumeric()
+            if candidate not in domain.watchlists:
+                return candidate
+
+    def new_fraudster_id(self, domain: Domain) -> str:
+        while True:
+            candidate = "id#" + self.random_alphanumeric()
+            if candidate not in domain.fraudsters:
+                return candidate
+
     # -- domains ---------------------------------------------------------------------------------------------
 
     def add_domain(self, domain: Domain) -> Domain:
         domain.seq = self.next_domain_seq
         self.next_domain_seq += 1
         self.domains[domain.domain_id] = domain
+        if domain.watchlist_id not in domain.watchlists:
+            # AWS creates every domain with a default watchlist.
+            default = Watchlist(
+                domain.watchlist_id,
+                domain.domain_id,
+                DEFAULT_WATCHLIST_NAME,
+                True,
+                domain.created_at,
+                domain.created_at,
+                DEFAULT_WATCHLIST_DESCRIPTION,
+            )
+            domain.watchlists = {domain.watchlist_id: default, **domain.watchlists}
         return domain
 
-    def domain_page(self, after_seq: int, limit: int) -> tuple[list[Domain], bool]:
-        remaining = [domain for domain in self.domains.values() if domain.seq > after_seq]
+    def find_domain(self, scope: Scope, domain_id: str) -> Domain | None:
+        """The live domain ``domain_id`` if it lives in ``scope`` (another account's or region's is not found)."""
+        domain = self.domains.get(domain_id)
+        if domain is None or domain.scope != scope:
+            return None
+        return domain
+
+    def domains_in(self, scope: Scope) -> list[Domain]:
+        return [domain for domain in self.domains.values() if domain.scope == scope]
+
+    def domain_page(self, scope: Scope, after_seq: int, limit: int) -> tuple[list[Domain], bool]:
+        remaining = [domain for domain in self.domains_in(scope) if domain.seq > after_seq]
         return remaining[:limit], len(remaining) > limit
+
+    def delete_domain(self, domain: Domain, now: float) -> None:
+        """A soft delete: gone from the API, kept in the state view with the time of deletion."""
+        del self.domains[domain.domain_id]
+        domain.deleted_at = now
+        self.deleted.append(domain)
 
     def new_domain(
         self,
@@ -263,6 +421,7 @@ class Store:
         region: str,
         kms_key_id: str,
         *,
+        account_id: str | None = None,
         description: str | None = None,
         status: str = "ACTIVE",
         domain_id: str | None = None,
@@ -270,7 +429,7 @@ class Store:
         updated_at: float | None = None,
         watchlist_id: str | None = None,
         sse_update_details: dict[str, t.Any] | None = None,
-        tags: list[dict[str, str]] | None = None,
+        tags: t.Mapping[str, str] | None = None,
     ) -> Domain:
         """Build (not add) a domain with defaults filled in."""
         now = time.time()
@@ -279,7 +438,7 @@ class Store:
             domain_id=domain_id or self.new_domain_id(),
             name=name,
             status=status,
-            account_id=self.account_id,
+            account_id=account_id or self.account_id,
             region=region,
             kms_key_id=kms_key_id,
             watchlist_id=watchlist_id or self.random_alphanumeric(),
@@ -287,31 +446,54 @@ class Store:
             updated_at=updated_at if updated_at is not None else created,
             description=description,
             sse_update_details=sse_update_details,
-            tags=list(tags or []),
+            tags=dict(tags or {}),
         )
 
-    def default_kms_key_id(self, region: str) -> str:
-        return f"arn:aws:kms:{region}:{self.account_id}:alias/voiceid-emulator"
+    @staticmethod
+    def default_kms_key_id(account_id: str, region: str) -> str:
+        return f"arn:aws:kms:{region}:{account_id}:alias/voiceid-emulator"
 
     # -- snapshots and seeding -------------------------------------------------------------------------------
 
-    def snapshot(self, domain_id: str | None = None, include_speakers: bool = True) -> dict[str, t.Any]:
+    def snapshot(
+        self,
+        domain_id: str | None = None,
+        include_speakers: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> dict[str, t.Any]:
+        """The state view: every domain with the account and region it lives in, optionally filtered."""
+
+        def wanted(domain: Domain) -> bool:
+            return (
+                (domain_id is None or domain.domain_id == domain_id)
+                and (account_id is None or domain.account_id == account_id)
+                and (region is None or domain.region == region)
+            )
+
         with self.lock:
-            domains = [domain for domain in self.domains.values() if domain_id is None or domain.domain_id == domain_id]
+            now = time.time()
+            for domain in self.domains.values():
+                domain.settle(now)
             return {
                 "account_id": self.account_id,
                 "region": self.default_region,
-                "domains": [domain.to_state(include_speakers) for domain in domains],
+                "access_keys": dict(self.access_keys),
+                "domains": [domain.to_state(include_speakers) for domain in self.domains.values() if wanted(domain)],
+                "deleted_domains": [domain.to_state(include_speakers) for domain in self.deleted if wanted(domain)],
             }
 
     def load(self, seed: t.Mapping[str, t.Any] | None) -> None:
         """Replace all state with ``seed`` (see README.md for the format). Atomic: on SeedError nothing changes."""
-        staging = Store(self.rng, self.max_domains, self.max_speakers_per_domain)
+        staging = Store(self.rng, self.max_domains, self.max_speakers_per_domain, self.configured_region)
+        staging.kms_update_delay = self.kms_update_delay
         _SeedLoader(staging).load(seed or {})
         with self.lock:
             self.account_id = staging.account_id
             self.default_region = staging.default_region
+            self.access_keys = staging.access_keys
             self.domains = staging.domains
+            self.deleted = staging.deleted
             self.next_domain_seq = staging.next_domain_seq
             self.client_tokens = {}
 
@@ -341,9 +523,12 @@ def load_seed_file(path: str | pathlib.Path) -> dict[str, t.Any]:
     return read_mapping_file(path, "seed document")
 
 
-_TOP_KEYS = {"account_id", "region", "domains"}
+_TOP_KEYS = {"account_id", "region", "access_keys", "domains", "deleted_domains"}
 _DOMAIN_KEYS = {
     "domain_id",
+    "account_id",
+    "watchlists",
+    "fraudsters",
     "name",
     "description",
     "status",
@@ -359,6 +544,7 @@ _DOMAIN_KEYS = {
     # read-only keys of /_emulator/state output, accepted so a snapshot can be seeded back
     "arn",
     "speaker_count",
+    "deleted_at",
 }
 _SPEAKER_KEYS = {
     "customer_speaker_id",
@@ -368,6 +554,8 @@ _SPEAKER_KEYS = {
     "updated_at",
     "last_accessed_at",
 }
+_WATCHLIST_KEYS = {"watchlist_id", "name", "description", "created_at", "updated_at", "default_watchlist"}
+_FRAUDSTER_KEYS = {"generated_fraudster_id", "watchlists", "watchlist_ids", "created_at"}
 _GENERATE_KEYS = {"count", "prefix", "start", "width", "status", "created_at"}
 
 
@@ -392,6 +580,39 @@ def _check_choice(value: t.Any, choices: t.Sequence[str], what: str) -> str:
     return t.cast(str, value)
 
 
+def _check_account(value: t.Any, what: str) -> str:
+    if not isinstance(value, str) or not matches_pattern(ACCOUNT_ID_PATTERN, value):
+        raise SeedError(f"{what}: must be a string of 12 digits (an AWS account id)")
+    return value
+
+
+def _check_tags(value: t.Any, what: str) -> dict[str, str]:
+    """Tags as a list of {Key, Value} (the API's shape) or a mapping of key to value."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    elif isinstance(value, list) and all(isinstance(tag, dict) and set(tag) == {"Key", "Value"} for tag in value):
+        pairs = [(tag["Key"], tag["Value"]) for tag in value]
+    else:
+        raise SeedError(f"{what}: a list of {{Key, Value}} mappings, or a mapping of key to value")
+    tags: dict[str, str] = {}
+    for key, tag_value in pairs:
+        if (
+            not isinstance(key, str)
+            or not 1 <= len(key) <= 128
+            or not isinstance(tag_value, str)
+            or len(tag_value) > 256
+        ):
+            raise SeedError(f"{what}: keys are strings of 1 to 128 characters, values strings of at most 256")
+        if key in tags:
+            raise SeedError(f"{what}: duplicate tag key")
+        tags[key] = tag_value
+    if len(tags) > 200:
+        raise SeedError(f"{what}: at most 200 tags")
+    return tags
+
+
 def _check_int(value: t.Any, what: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise SeedError(f"{what}: must be an integer >= {minimum}")
@@ -402,43 +623,64 @@ class _SeedLoader:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.now = time.time()
+        self.kms_update_delay = store.kms_update_delay
 
     def load(self, seed: t.Mapping[str, t.Any]) -> None:
         _check_keys(seed, _TOP_KEYS, "seed")
         store = self.store
         if "account_id" in seed:
-            account_id = seed["account_id"]
-            if not isinstance(account_id, str) or len(account_id) != 12 or not account_id.isdigit():
-                raise SeedError("account_id: must be a string of 12 digits")
-            store.account_id = account_id
+            store.account_id = _check_account(seed["account_id"], "account_id")
         if "region" in seed:
-            store.default_region = _check_string(seed["region"], "^[a-z0-9-]+$", "region", 64)
+            store.default_region = _check_string(seed["region"], REGION_PATTERN, "region", 64)
+        access_keys = seed.get("access_keys") or {}
+        if not isinstance(access_keys, dict):
+            raise SeedError("access_keys: a mapping of access key id to account id (12 digits)")
+        for access_key_id, account_id in access_keys.items():
+            if not isinstance(access_key_id, str) or not access_key_id:
+                raise SeedError("access_keys: the keys are access key ids (non-empty strings)")
+            store.access_keys[access_key_id] = _check_account(account_id, f"access_keys.{access_key_id}")
         domains = seed.get("domains") or []
         if not isinstance(domains, list):
             raise SeedError("domains: expected a list")
-        if len(domains) > store.max_domains:
-            raise SeedError(f"domains: at most {store.max_domains} domains per account")
         for number, document in enumerate(domains, start=1):
             self.load_domain(document, number)
+        # Soft-deleted domains (the state view's deleted_domains), so that a snapshot can be seeded back.
+        deleted = seed.get("deleted_domains") or []
+        if not isinstance(deleted, list):
+            raise SeedError("deleted_domains: expected a list")
+        for number, document in enumerate(deleted, start=1):
+            domain = self.load_domain(document, number, "deleted_domains")
+            moment = document.get("deleted_at")
+            store.delete_domain(
+                domain, self.now if moment is None else parse_time(moment, f"deleted_domains[{number - 1}].deleted_at")
+            )
 
-    def load_domain(self, document: t.Any, number: int) -> None:
-        what = f"domains[{number - 1}]"
+    def load_domain(self, document: t.Any, number: int, section: str = "domains") -> Domain:
+        what = f"{section}[{number - 1}]"
         document = _check_keys(document, _DOMAIN_KEYS, what)
         store = self.store
         domain_id = document.get("domain_id")
         if domain_id is not None:
             _check_string(domain_id, DOMAIN_ID_PATTERN, f"{what}.domain_id", 22)
-            if domain_id in store.domains:
+            if domain_id in store.domains or any(gone.domain_id == domain_id for gone in store.deleted):
+                # ids are unique across accounts and regions
                 raise SeedError(f"{what}.domain_id: duplicate domain id {domain_id}")
         region = document.get("region") or store.default_region
-        _check_string(region, "^[a-z0-9-]+$", f"{what}.region", 64)
+        _check_string(region, REGION_PATTERN, f"{what}.region", 64)
+        account_id = store.account_id
+        if document.get("account_id") is not None:
+            account_id = _check_account(document["account_id"], f"{what}.account_id")
+        if section == "domains" and len(store.domains_in((account_id, region))) >= store.max_domains:
+            raise SeedError(
+                f"{what}: at most {store.max_domains} domains per account and region ({account_id}, {region})"
+            )
         description = document.get("description")
         if description is not None and (not isinstance(description, str) or not 1 <= len(description) <= 1024):
             raise SeedError(f"{what}.description: a string of 1 to 1024 characters")
         watchlist_id = document.get("watchlist_id")
         if watchlist_id is not None:
             _check_string(watchlist_id, DOMAIN_ID_PATTERN, f"{what}.watchlist_id", 22)
-        kms_key_id = document.get("kms_key_id") or store.default_kms_key_id(region)
+        kms_key_id = document.get("kms_key_id") or store.default_kms_key_id(account_id, region)
         if not isinstance(kms_key_id, str) or not 1 <= len(kms_key_id) <= 2048:
             raise SeedError(f"{what}.kms_key_id: a string of 1 to 2048 characters")
         sse = document.get("server_side_encryption_update_details", {"UpdateStatus": "COMPLETED"})
@@ -450,16 +692,13 @@ class _SeedLoader:
             )
             if "UpdateStatus" in sse:
                 _check_choice(sse["UpdateStatus"], SSE_UPDATE_STATUSES, f"{what}.UpdateStatus")
-        tags = document.get("tags") or []
-        if not isinstance(tags, list) or not all(
-            isinstance(tag, dict) and set(tag) == {"Key", "Value"} for tag in tags
-        ):
-            raise SeedError(f"{what}.tags: a list of {{Key, Value}} mappings")
+        tags = _check_tags(document.get("tags"), f"{what}.tags")
         created_at = parse_time(document["created_at"], f"{what}.created_at") if "created_at" in document else None
         updated_at = parse_time(document["updated_at"], f"{what}.updated_at") if "updated_at" in document else None
         domain = store.new_domain(
             name=_check_string(document.get("name", f"domain-{number}"), DOMAIN_NAME_PATTERN, f"{what}.name"),
             region=region,
+            account_id=account_id,
             kms_key_id=kms_key_id,
             description=description,
             status=_check_choice(document.get("status", "ACTIVE"), DOMAIN_STATUSES, f"{what}.status"),
@@ -470,7 +709,11 @@ class _SeedLoader:
             sse_update_details=sse,
             tags=tags,
         )
+        if sse is not None and sse.get("UpdateStatus") == "IN_PROGRESS":
+            domain.sse_due = self.now + self.kms_update_delay
         store.add_domain(domain)
+        self.load_watchlists(domain, document.get("watchlists"), f"{what}.watchlists")
+        self.load_fraudsters(domain, document.get("fraudsters"), f"{what}.fraudsters")
         speakers = document.get("speakers") or []
         if not isinstance(speakers, list):
             raise SeedError(f"{what}.speakers: expected a list")
@@ -483,6 +726,87 @@ class _SeedLoader:
             raise SeedError(f"{what}.generate: expected a list")
         for index, spec in enumerate(generate):
             self.generate(domain, spec, f"{what}.generate[{index}]")
+        return domain
+
+    def load_watchlists(self, domain: Domain, documents: t.Any, what: str) -> None:
+        if documents is None:
+            return
+        if not isinstance(documents, list):
+            raise SeedError(f"{what}: expected a list")
+        names = {watchlist.name for watchlist in domain.watchlists.values()}
+        for index, document in enumerate(documents):
+            where = f"{what}[{index}]"
+            document = _check_keys(document, _WATCHLIST_KEYS, where)
+            name = _check_string(document.get("name"), WATCHLIST_NAME_PATTERN, f"{where}.name")
+            if document.get("default_watchlist"):
+                # The default watchlist is the domain's watchlist_id (as in the state view): rename it only.
+                if document.get("watchlist_id", domain.watchlist_id) != domain.watchlist_id:
+                    raise SeedError(f"{where}: the default watchlist's id is the domain's watchlist_id")
+                default = domain.watchlists[domain.watchlist_id]
+                names.discard(default.name)
+                default.name = name
+                names.add(name)
+                if document.get("description") is not None:
+                    default.description = document["description"]
+                continue
+            if name in names:
+                raise SeedError(f"{where}.name: duplicate watchlist name {name}")
+            names.add(name)
+            watchlist_id = document.get("watchlist_id")
+            if watchlist_id is None:
+                watchlist_id = self.store.new_watchlist_id(domain)
+            else:
+                _check_string(watchlist_id, DOMAIN_ID_PATTERN, f"{where}.watchlist_id", 22)
+                if watchlist_id in domain.watchlists:
+                    raise SeedError(f"{where}.watchlist_id: duplicate watchlist id {watchlist_id}")
+            description = document.get("description")
+            if description is not None and (not isinstance(description, str) or not 1 <= len(description) <= 1024):
+                raise SeedError(f"{where}.description: a string of 1 to 1024 characters")
+            created_at = (
+                parse_time(document["created_at"], f"{where}.created_at") if "created_at" in document else self.now
+            )
+            updated_at = (
+                parse_time(document["updated_at"], f"{where}.updated_at") if "updated_at" in document else created_at
+            )
+            domain.watchlists[watchlist_id] = Watchlist(
+                watchlist_id, domain.domain_id, name, False, created_at, updated_at, description
+            )
+
+    def load_fraudsters(self, domain: Domain, documents: t.Any, what: str) -> None:
+        if documents is None:
+            return
+        if not isinstance(documents, list):
+            raise SeedError(f"{what}: expected a list")
+        by_name = {watchlist.name: watchlist.watchlist_id for watchlist in domain.watchlists.values()}
+        for index, document in enumerate(documents):
+            where = f"{what}[{index}]"
+            document = _check_keys(document, _FRAUDSTER_KEYS, where)
+            fraudster_id = document.get("generated_fraudster_id")
+            if fraudster_id is None:
+                fraudster_id = self.store.new_fraudster_id(domain)
+            else:
+                _check_string(fraudster_id, GENERATED_ID_PATTERN, f"{where}.generated_fraudster_id", 25)
+                if fraudster_id in domain.fraudsters:
+                    raise SeedError(f"{where}.generated_fraudster_id: duplicate fraudster id")
+            references = document.get("watchlists", document.get("watchlist_ids"))
+            if references is None:
+                references = [domain.watchlist_id]
+            if not isinstance(references, list) or not references:
+                raise SeedError(
+                    f"{where}.watchlists: a non-empty list of watchlist ids or names "
+                    "(a fraudster belongs to at least one watchlist)"
+                )
+            watchlist_ids: list[str] = []
+            for reference in references:
+                watchlist_id = reference if reference in domain.watchlists else by_name.get(reference)
+                if watchlist_id is None:
+                    raise SeedError(f"{where}.watchlists: no watchlist {reference!r} in the domain")
+                if watchlist_id not in watchlist_ids:
+                    watchlist_ids.append(watchlist_id)
+            created_at = (
+                parse_time(document["created_at"], f"{where}.created_at") if "created_at" in document else self.now
+            )
+            domain.fraudsters[fraudster_id] = Fraudster(fraudster_id, domain.domain_id, watchlist_ids, created_at)
 
     def _check_capacity(self, domain: Domain, adding: int, what: str) -> None:
         if len(domain.speakers) + adding > self.store.max_speakers_per_domain:

@@ -11,6 +11,18 @@ from emulator_support import base_seed  # also puts the repository root on sys.p
 from emulator_support import make_client
 
 from tests.emulator import EmulatorServer
+from tests.emulator import engine
+
+
+@pytest.fixture(autouse=True)
+def strict_emulators(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
+    """Every emulator of these tests checks its responses against the model; an emulator bug fails the test."""
+    monkeypatch.setattr(engine, "DEFAULT_STRICT", True)
+    engine.BUGS_SEEN.clear()
+    yield
+    bugs = list(engine.BUGS_SEEN)
+    engine.BUGS_SEEN.clear()
+    assert not bugs, f"emulator bugs: {bugs}"
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_unsigned_request_is_rejected(emulator: EmulatorServer) -> None:
         b"{}",
         {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "VoiceID.ListDomains"},
     )
-    assert status == 400
+    assert status == 403  # MissingAuthenticationToken: 403 in the AWS API references' Common Errors
     assert document == {"__type": "MissingAuthenticationTokenException", "Message": "Missing Authentication Token"}
     unsigned = make_client(
         emulator.url, config=botocore.config.Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1})
@@ -181,7 +181,7 @@ def test_unknown_operations(emulator: EmulatorServer, target: str, fragment: str
 def test_unknown_operation_through_boto3(emulator: EmulatorServer) -> None:
     client = make_client(emulator.url)
     with pytest.raises(botocore.exceptions.ClientError) as caught:
-        client.list_watchlists(DomainId=ACTIVE_DOMAIN)
+        client.describe_watchlist(DomainId=ACTIVE_DOMAIN, WatchlistId="W" * 22)
     assert caught.value.response["Error"]["Code"] == "UnknownOperationException"
 
 
@@ -194,7 +194,7 @@ def test_unparseable_body(emulator: EmulatorServer, body: bytes) -> None:
 
 def test_non_post_is_not_an_operation(emulator: EmulatorServer) -> None:
     status, _headers, document = raw_request(emulator.url, b"", {}, method="GET")
-    assert status == 400
+    assert status == 403
     assert document["__type"] == "MissingAuthenticationTokenException"
 
 

@@ -52,7 +52,7 @@ def test_seed_from_yaml_file_with_generate(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "seed.yaml"
     path.write_text(yaml.safe_dump(seed), encoding="utf-8")
     with EmulatorServer(path) as server:
-        client = make_client(server.url)
+        client = make_client(server.url, region="eu-west-1")  # the seed's region
         domains = client.list_domains()["DomainSummaries"]
         assert len(domains) == 1
         domain = domains[0]
@@ -139,7 +139,7 @@ def test_state_can_be_seeded_back(emulator: EmulatorServer, client: t.Any) -> No
 
 def test_control_client_round_trip(emulator: EmulatorServer, client: t.Any) -> None:
     control = EmulatorControl(emulator.url)
-    assert control.health() == {"status": "ok"}
+    assert control.health() == {"status": "ok", "bugs": 0}
     client.describe_speaker(DomainId=ACTIVE_DOMAIN, SpeakerId="cust-1")
     client.list_speakers(DomainId=ACTIVE_DOMAIN, MaxResults=2)
     try:

@@ -16,6 +16,7 @@ start_emulator() {
     local repo=$1 bin=$2
     shift 2
     emulator_workdir=$(mktemp -d)
+    emulator_python=$bin/python
     (cd "$repo" && exec "$bin/python" -m tests.emulator --port 0 --url-file "$emulator_workdir/url" "$@" \
         >"$emulator_workdir/emulator.log" 2>&1) &
     emulator_pid=$!
@@ -27,6 +28,18 @@ start_emulator() {
     done
     # shellcheck disable=SC2034  # read by the calling script
     emulator_url=$(cat "$emulator_workdir/url")
+}
+
+# Fails (status 1, the bugs on standard error) if the emulator answered anything its model does not allow.
+check_emulator_bugs() {
+    "$emulator_python" - "$emulator_url" <<'PY'
+import json, sys, urllib.request
+with urllib.request.urlopen(sys.argv[1] + "/_emulator/bugs") as answer:
+    bugs = json.load(answer)
+for bug in bugs:
+    print(f"EMULATOR BUG in {bug['operation']}: {bug['what']}: {'; '.join(bug['problems'])}", file=sys.stderr)
+sys.exit(1 if bugs else 0)
+PY
 }
 
 stop_emulator() {
