@@ -40,6 +40,7 @@ from .client import VoiceIDClient
 from .errors import INTERRUPTED
 from .errors import ApiError
 from .errors import VoiceIDError
+from .facts import SPEAKER_STATUSES
 from .facts import SpeakerFacts
 from .facts import speaker_facts
 from .plan import DELETE
@@ -61,6 +62,7 @@ CONNECTION_POOL_SIZE = 2 * MAX_WORKERS_PER_OPERATION + 2
 MAX_SPEAKERS_PER_DOMAIN = 100_000
 MAX_PAGES = MAX_SPEAKERS_PER_DOMAIN // LIST_SPEAKERS_PAGE_SIZE
 _HEADROOM = 1.25  # workers beyond rate x latency, for the latency's spread
+_STATUSES = {status: status for status in SPEAKER_STATUSES}
 
 
 def workers_for(rate: Optional[float], latency: float) -> int:
@@ -251,6 +253,23 @@ class SpeakerRun:
 
     # --- what reads learn -----------------------------------------------------------------------------------
 
+    def _facts(self, api_speaker: Dict[str, Any]) -> SpeakerFacts:
+        """speaker_facts(), with the strings every speaker repeats (status, domain id, the requested ids) shared
+        rather than held once per speaker: a run may hold 100,000 of them."""
+        facts = speaker_facts(api_speaker)
+        status = facts.get("status")
+        facts["status"] = _STATUSES.get(status, status) if isinstance(status, str) else status
+        if facts.get("domain_id") == self.domain_id:
+            facts["domain_id"] = self.domain_id
+        for key in ("customer_speaker_id", "generated_speaker_id"):
+            value = facts.get(key)
+            record = self.ledger.records.get(value) if isinstance(value, str) else None
+            if record is not None:
+                facts[key] = record.speaker_id
+        if facts["status"] is None:
+            del facts["status"]
+        return facts
+
     def _learn(self, found: Dict[str, Optional[SpeakerFacts]]) -> None:
         """Record what a read found of some requested ids; queue the writes that are needed."""
         writes = []
@@ -278,7 +297,7 @@ class SpeakerRun:
             # Not an answer of the service (a bug): this speaker fails, the others go on.
             self._read_failed(speaker_id, ApiError.from_exception(error))
             return
-        self._learn({speaker_id: speaker_facts(current) if current is not None else None})
+        self._learn({speaker_id: self._facts(current) if current is not None else None})
 
     def _read_failed(self, speaker_id: str, error: ApiError) -> None:
         with self._lock:
@@ -314,7 +333,7 @@ class SpeakerRun:
                 for key in ("CustomerSpeakerId", "GeneratedSpeakerId"):
                     speaker_id = summary.get(key)
                     if speaker_id in self.ledger:
-                        found[speaker_id] = speaker_facts(summary)
+                        found[speaker_id] = self._facts(summary)
             self._learn(found)
             now = time.monotonic()
             with self._lock:
@@ -339,7 +358,7 @@ class SpeakerRun:
             if self.state == STATE_ABSENT:
                 self.client.delete_speaker(self.domain_id, speaker_id)
             else:
-                after = speaker_facts(self.client.opt_out_speaker(self.domain_id, speaker_id))
+                after = self._facts(self.client.opt_out_speaker(self.domain_id, speaker_id))
         except VoiceIDError as error:
             api_error = error.api_error
             with self._lock:

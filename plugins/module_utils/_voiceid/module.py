@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import sys
 from typing import Any
 from typing import Dict
 from typing import Iterator
@@ -51,6 +53,20 @@ _BOTOCORE_CONFIG = {
 }
 
 
+# Results listing more speakers than this are printed speaker by speaker (see _record_module_result).
+_STREAM_FROM = 1000
+
+
+def _module_encoder() -> Any:
+    """The JSON encoder ansible-core (2.19 and later) prints module results with; None for older versions."""
+    try:
+        from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
+
+        return basic._json.get_module_encoder(basic._ANSIBLE_PROFILE, basic._json.Direction.MODULE_TO_CONTROLLER)
+    except (AttributeError, ImportError, ValueError):
+        return None
+
+
 def is_aws_endpoint(endpoint_url: Optional[str]) -> bool:
     """Whether a client's endpoint is AWS's own Voice ID endpoint (voiceid.<region>.amazonaws.com and the
     like), rather than one the user set."""
@@ -64,6 +80,10 @@ class VoiceIDModule(AnsibleAWSModule):
     def __init__(self, **kwargs: Any) -> None:
         set_collection_info(COLLECTION_NAME, COLLECTION_VERSION)
         super().__init__(**kwargs)
+        inner = self._module
+        self._record_result_as_usual = getattr(inner, "_record_module_result", None)
+        if self._record_result_as_usual is not None:
+            inner._record_module_result = self._print_result
 
     # Set by voiceid_client(): whether the client talks to AWS's own endpoint (no endpoint_url option, no
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
@@ -101,6 +121,29 @@ class VoiceIDModule(AnsibleAWSModule):
             failure["response_metadata"] = camel_dict_to_snake_dict(response["ResponseMetadata"])
         failure.update(self._gather_versions())
         self.fail_json(**failure)
+
+    def _print_result(self, o: Dict[str, Any]) -> None:
+        """Replaces ansible-core's hook that prints the result (AnsibleModule._record_module_result, 2.19 and
+        later, on the AnsibleModule inside AnsibleAWSModule). A bulk result may list 100,000 speakers (27 MB of
+        JSON): printed speaker by speaker with the same encoder, the JSON of the whole result is never held in
+        memory, let alone three times (the string, its formatted copy, its encoded bytes). Small results print
+        as usual; older ansible-core versions never call the hook."""
+        speakers = o.get("speakers")
+        encoder = _module_encoder()
+        if encoder is None or not isinstance(speakers, list) or len(speakers) < _STREAM_FROM:
+            if self._record_result_as_usual is not None:
+                self._record_result_as_usual(o)
+            return
+        rest = json.dumps({key: value for key, value in o.items() if key != "speakers"}, cls=encoder)
+        out = sys.stdout
+        out.write("\n")
+        out.write(rest[:-1] + (", " if len(rest) > 2 else "") + '"speakers": [')
+        for index, speaker in enumerate(speakers):
+            if index:
+                out.write(", ")
+            out.write(json.dumps(speaker, cls=encoder))
+        out.write("]}\n")
+        out.flush()
 
     @contextlib.contextmanager
     def failing_on_errors(self, context: str = "") -> Iterator[None]:

@@ -56,6 +56,9 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
     for warning in run.warnings:
         module.warn(warning)
     message = outcome.failure_message(explain=module.explain)
+    # The result holds what is reported; the run's own records (100,000 with as many speakers) can go before
+    # Ansible copies and prints the result.
+    del run, outcome
     if message:
         module.fail_json(msg=message, **result)
     module.exit_json(**result)

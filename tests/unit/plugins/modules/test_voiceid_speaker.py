@@ -283,3 +283,31 @@ def test_a_domain_suspended_mid_run_fails_with_every_write_reported(
     assert len(result["failures"]) == 40
     assert len(result["speakers"]) == 60
     assert_invariant(result, fake_service)
+
+
+def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
+    fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import module as module_utils
+
+    printed: List[int] = []
+    original = module_utils.VoiceIDModule._print_result
+
+    def spy(self: Any, result: Dict[str, Any]) -> None:
+        printed.append(len(result.get("speakers", [])))
+        original(self, result)
+
+    monkeypatch.setattr(module_utils.VoiceIDModule, "_print_result", spy)
+    # Under the test harness ansible-core has no result profile: stream with the encoder jsonify() uses.
+    from ansible.module_utils.common import json as common_json
+
+    monkeypatch.setattr(module_utils, "_module_encoder", common_json._get_legacy_encoder)
+    ids = [f"new-{number:04d}" for number in range(1500)]
+
+    result, failed = run_module(main, bulk_args(*ids), check_mode=True)
+
+    assert not failed, result.get("msg")
+    assert printed == [1500]  # ansible-core's hook was replaced
+    assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ids
+    assert result["changed_speaker_ids"] == ids
+    assert result["invocation"]["module_args"]["speaker_ids"] == ids
