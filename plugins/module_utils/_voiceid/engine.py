@@ -25,6 +25,7 @@ import collections
 import contextlib
 import functools
 import math
+import queue
 import signal
 import threading
 import time
@@ -314,43 +315,68 @@ class SpeakerRun:
             with self._lock:
                 self._listing = False
 
-    def _read_pages(self) -> None:
+    def _fetch_pages(self, pages: queue.Queue[Optional[Dict[str, Any]]], failed: List[BaseException]) -> None:
+        """Request page after page, each as soon as the previous one's NextToken is known; the pages are read
+        by _read_pages meanwhile, so reading a page never delays the request for the next. None ends them."""
         token: Optional[str] = None
-        last = time.monotonic()
-        while not self.client.stopped.is_set() and self.ledger.unknown > 0:
-            try:
+        try:
+            while not self.client.stopped.is_set() and self.ledger.unknown > 0:
                 page = self.client.list_speakers_page(self.domain_id, token, self.page_size)
-            except VoiceIDError as error:
-                if error.api_error.ends_run:
-                    self._stop(error.api_error)
-                elif not self.client.stopped.is_set():
-                    self.warnings.append(
-                        f"ListSpeakers failed ({error.api_error.describe()}); speakers were read with DescribeSpeaker"
-                    )
-                return
-            found: Dict[str, Optional[SpeakerFacts]] = {}
-            for summary in page["SpeakerSummaries"]:
-                for key in ("CustomerSpeakerId", "GeneratedSpeakerId"):
-                    speaker_id = summary.get(key)
-                    if speaker_id in self.ledger:
-                        found[speaker_id] = self._facts(summary)
-            self._learn(found)
-            now = time.monotonic()
-            with self._lock:
-                self._found_by_pages += len(found)
-                interval = now - last
-                self._page_seconds = interval if not self._pages_read else 0.8 * self._page_seconds + 0.2 * interval
-                self._pages_read += 1
-            last = now
-            token = page.get("NextToken")
-            if not token:
-                if self.state == STATE_OPTED_OUT:
+                pages.put(page)
+                token = page.get("NextToken")
+                if not token:
+                    return
+        except Exception as error:  # pylint: disable=broad-except
+            failed.append(error)
+        finally:
+            pages.put(None)
+
+    def _read_pages(self) -> None:
+        pages: queue.Queue[Optional[Dict[str, Any]]] = queue.Queue(maxsize=4)
+        failed: List[BaseException] = []
+        fetcher = threading.Thread(target=self._fetch_pages, args=(pages, failed), name="list-pages", daemon=True)
+        fetcher.start()
+        last = time.monotonic()
+        try:
+            while True:
+                page = pages.get()
+                if page is None:
+                    break
+                self._read_page(page, last)
+                last = time.monotonic()
+                if not page.get("NextToken") and self.state == STATE_OPTED_OUT:
                     # The whole domain has been read: a requested speaker not in it does not exist. (Not for
                     # deletions: paging while speakers are deleted may skip some; those left are described.)
                     with self._lock:
                         writes = self.ledger.domain_read()
                     self._queue_writes(writes)
-                return
+        finally:
+            while page is not None:  # let the fetcher end
+                page = pages.get()
+            fetcher.join()
+        for error in failed:
+            if not isinstance(error, VoiceIDError):
+                raise error
+            if error.api_error.ends_run:
+                self._stop(error.api_error)
+            elif not self.client.stopped.is_set():
+                self.warnings.append(
+                    f"ListSpeakers failed ({error.api_error.describe()}); speakers were read with DescribeSpeaker"
+                )
+
+    def _read_page(self, page: Dict[str, Any], last: float) -> None:
+        found: Dict[str, Optional[SpeakerFacts]] = {}
+        for summary in page["SpeakerSummaries"]:
+            for key in ("CustomerSpeakerId", "GeneratedSpeakerId"):
+                speaker_id = summary.get(key)
+                if speaker_id in self.ledger:
+                    found[speaker_id] = self._facts(summary)
+        self._learn(found)
+        interval = time.monotonic() - last
+        with self._lock:
+            self._found_by_pages += len(found)
+            self._page_seconds = interval if not self._pages_read else 0.8 * self._page_seconds + 0.2 * interval
+            self._pages_read += 1
 
     def _write(self, speaker_id: str) -> None:
         after: Optional[SpeakerFacts] = None
