@@ -12,13 +12,14 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-tests integration docs docs-lint package bench changelog-check changelog clean
+.PHONY: help test demo venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-wheel emulator-tests integration docs docs-lint package bench changelog-check changelog clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
 	@echo "make test   every check CI runs: lint, sanity, unit, emulator and integration tests"
 	@echo "make docs   build the documentation site into docs/build/html"
 	@echo "make package  build the collection tarball into .build/dist and install it into .build/installed"
+	@echo "make emulator-wheel  build the voiceid-emulator wheel into .build/dist and install it into .venv"
 
 test: lint sanity units emulator-tests integration docs demo
 	@echo "make test: all checks passed"
@@ -60,13 +61,13 @@ lint: ruff mypy yamllint ansible-lint docs-lint changelog-check
 
 ruff: venv
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --diff plugins tests
+	$(BIN)/ruff format --check --diff plugins tests emulator benchmarks
 
 mypy: tree
 	cd $(TREE) && $(BIN)/mypy --config-file $(COLLECTION)/pyproject.toml --explicit-package-bases \
 		-p ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid \
 		-p ansible_collections.speakerops.voiceid.plugins.modules
-	$(BIN)/mypy --strict tests/emulator
+	$(BIN)/mypy --strict emulator/src/voiceid_emulator
 
 yamllint: venv
 	$(BIN)/yamllint --strict .
@@ -74,11 +75,27 @@ yamllint: venv
 ansible-lint: tree
 	cd $(COLLECTION) && ANSIBLE_COLLECTIONS_PATH=$(TREE) $(BIN)/ansible-lint --offline
 
-emulator-tests: venv
-	$(BIN)/python -m pytest -q tests/emulator_tests
+# The Voice ID emulator is a Python package of its own (emulator/, pip name voiceid-emulator): built into a wheel
+# and installed into .venv from it, as a user installs it, before anything here starts it.
+DIST := .build/dist
+EMULATOR_INSTALLED := $(VENV)/.emulator-installed
+EMULATOR_SOURCES := $(shell find emulator/pyproject.toml emulator/README.md emulator/COPYING emulator/src -type f \
+	-not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
+emulator-wheel: $(EMULATOR_INSTALLED)
+$(EMULATOR_INSTALLED): $(STAMP) $(EMULATOR_SOURCES)
+	mkdir -p $(DIST)
+	rm -rf $(DIST)/voiceid_emulator-*.whl emulator/build
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(DIST) ./emulator
+	rm -rf emulator/build emulator/src/*.egg-info
+	$(BIN)/python -m pip uninstall --quiet --yes voiceid-emulator
+	$(BIN)/python -m pip install --quiet $(DIST)/voiceid_emulator-*.whl
+	touch $@
+
+emulator-tests: $(EMULATOR_INSTALLED)
+	$(BIN)/python -m pytest -q emulator/tests
 
 # ansible-test integration targets against the local Voice ID emulator (tests/integration/run-with-emulator.sh).
-integration: tree
+integration: tree $(EMULATOR_INSTALLED)
 	tests/integration/run-with-emulator.sh $(COLLECTION) $(BIN)
 
 # Changelog fragments: linted, required for every user-visible change (tests/tools/check_changelog.py), and
@@ -95,24 +112,23 @@ changelog: venv
 
 # The tarball users install: built from a copy of this checkout's files, checked for development files,
 # then installed into a clean collections path (amazon.aws comes from the ansible package).
-DIST := .build/dist
 INSTALLED := .build/installed
 package: tree
-	rm -rf $(DIST) $(INSTALLED)
+	rm -rf $(DIST)/speakerops-voiceid-*.tar.gz $(INSTALLED)
 	cd $(COLLECTION) && $(BIN)/ansible-galaxy collection build --force --output-path $(abspath $(DIST))
 	@tar tzf $(DIST)/speakerops-voiceid-*.tar.gz > .build/tarball-files.txt
-	@if grep -E '^(\.venv|\.build|\.ci|\.git|tests/(output|emulator|emulator_tests|demo|integration|unit)|docs/build|benchmarks|Makefile)' \
+	@if grep -E '^(\.venv|\.build|\.ci|\.git|emulator/|tests/(output|demo|integration|unit)|docs/build|benchmarks|Makefile)' \
 		.build/tarball-files.txt; then echo "package: development files in the tarball (above)"; exit 1; fi
 	@echo "package: $$(wc -l < .build/tarball-files.txt) files, $$(du -k $(DIST)/*.tar.gz | cut -f1) KiB"
 	$(BIN)/ansible-galaxy collection install --no-deps -p $(INSTALLED) $(DIST)/speakerops-voiceid-*.tar.gz
 
 # make demo: the example playbook from the docs, twice, against a local Voice ID emulator, through the
 # packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test.
-demo: package
+demo: package $(EMULATOR_INSTALLED)
 	tests/demo/run.sh $(BIN) $(INSTALLED)
 
 # Figures, not a test: the bulk mode against the quota bound and a loop of single tasks (docs/docsite/rst/bulk_opt_outs.rst).
-bench: package
+bench: package $(EMULATOR_INSTALLED)
 	$(BIN)/python benchmarks/bulk_optout.py --collections-path $(INSTALLED)
 
 # The documentation site: a page per module from its DOCUMENTATION, plus the guides in docs/docsite/rst.

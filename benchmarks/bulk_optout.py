@@ -30,10 +30,9 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from voiceid_emulator import EmulatorServer  # the package in emulator/ (make emulator-wheel installs it)
 
-from tests.emulator import EmulatorServer  # noqa: E402  pylint: disable=wrong-import-position
+REPO = pathlib.Path(__file__).resolve().parents[1]
 
 DOMAIN_ID = "BenchmarkDomain0000001"
 PLAYBOOK = """
@@ -179,7 +178,8 @@ def main() -> None:
     cases = set(options.cases.split(","))
     collections_path = options.collections_path.resolve()
 
-    emulator = EmulatorServer(enforce_quotas=True, latency_ms=options.latency_ms)
+    # realism: overlapping writes to one speaker conflict and ListSpeakers lags, as on the real service
+    emulator = EmulatorServer(enforce_quotas=True, latency_ms=options.latency_ms, realism=True)
     with tempfile.TemporaryDirectory() as temp, emulator as server:
         workdir = pathlib.Path(temp)
         bench = Bench(server, collections_path, workdir)

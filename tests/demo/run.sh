@@ -14,7 +14,8 @@ bin=$(cd "$1" && pwd)
 collections=$(cd "$2" && pwd)
 # shellcheck source=tests/tools/emulator.sh
 source "$repo/tests/tools/emulator.sh"
-start_emulator "$repo" "$bin" --seed tests/demo/seed.yml --default-region eu-west-2 --strict --enforce-quotas --latency-ms 25
+start_emulator "$repo" "$bin" --seed tests/demo/seed.yml --default-region eu-west-2 --strict --realism \
+    --enforce-quotas --latency-ms 25
 url=$emulator_url
 workdir=$emulator_workdir
 

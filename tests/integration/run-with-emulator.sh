@@ -16,12 +16,20 @@ shift 2
 
 access_key=AKIDINTEGRATIONTEST1
 secret_key=integration-secret-$RANDOM$RANDOM
+# Two more keys for targets that work across accounts: a target's seed maps them to account ids
+# (access_keys: {AKIDINTEGRATIONTEST2: "222233334444", ...}); unmapped, they are the seed's default account.
+access_key_2=AKIDINTEGRATIONTEST2
+secret_key_2=integration-secret-$RANDOM$RANDOM
+access_key_3=AKIDINTEGRATIONTEST3
+secret_key_3=integration-secret-$RANDOM$RANDOM
 # shellcheck source=tests/tools/emulator.sh
 source "$repo/tests/tools/emulator.sh"
 region=eu-west-2
 # Seeds that name no region put their domains in the targets' region (state is per account and region).
 # --strict: a response the model does not allow is an emulator bug (500, logged, counted); checked at the end.
-start_emulator "$repo" "$bin" --credentials "$access_key:$secret_key" --default-region "$region" --strict
+# --realism: overlapping writes to one speaker conflict (CONCURRENT_CHANGES) and ListSpeakers lags behind.
+start_emulator "$repo" "$bin" --credentials "$access_key:$secret_key" --credentials "$access_key_2:$secret_key_2" \
+    --credentials "$access_key_3:$secret_key_3" --default-region "$region" --strict --realism
 url=$emulator_url
 echo "Voice ID emulator at $url"
 
@@ -31,6 +39,9 @@ voiceid_endpoint_url: $url
 voiceid_access_key: $access_key
 voiceid_secret_key: $secret_key
 voiceid_region: $region
+voiceid_other_credentials:
+  - {access_key: $access_key_2, secret_key: $secret_key_2}
+  - {access_key: $access_key_3, secret_key: $secret_key_3}
 CONFIG
 
 cd "$collection"

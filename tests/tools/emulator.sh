@@ -8,7 +8,8 @@
 #   source tests/tools/emulator.sh
 #   start_emulator REPO VENV_BIN [emulator options...]
 #
-# Starts `python -m tests.emulator` on a free loopback port in the background, waits for its URL, and sets
+# Starts `voiceid-emulator` (the package in emulator/, installed into VENV_BIN's environment by `make
+# emulator-wheel`) on a free loopback port in the background, waits for its URL, and sets
 # `emulator_url` and `emulator_workdir` (a temporary directory the caller may use). The emulator is stopped
 # and the directory removed when the calling shell exits.
 
@@ -17,7 +18,8 @@ start_emulator() {
     shift 2
     emulator_workdir=$(mktemp -d)
     emulator_python=$bin/python
-    (cd "$repo" && exec "$bin/python" -m tests.emulator --port 0 --url-file "$emulator_workdir/url" "$@" \
+    # From the repository root, so that seed paths given relative to it work.
+    (cd "$repo" && exec "$bin/voiceid-emulator" --port 0 --url-file "$emulator_workdir/url" "$@" \
         >"$emulator_workdir/emulator.log" 2>&1) &
     emulator_pid=$!
     trap stop_emulator EXIT
