@@ -241,6 +241,7 @@ class SpeakerRun:
         self._pages_read = 0
         self._found_by_pages = 0  # requested ids the pages have found
         self._page_seconds = 0.0  # moving average of the time from one page to the next
+        self._to_confirm: collections.deque[str] = collections.deque()  # suspected by a page: describe first
         self._writers: Optional[Workers] = None
 
     def _rate(self, operation: str) -> Optional[float]:
@@ -271,13 +272,17 @@ class SpeakerRun:
             del facts["status"]
         return facts
 
-    def _learn(self, found: Dict[str, Optional[SpeakerFacts]]) -> None:
-        """Record what a read found of some requested ids; queue the writes that are needed."""
+    def _learn(self, found: Dict[str, Optional[SpeakerFacts]], confirmed: bool = True) -> None:
+        """Record what a read found of some requested ids; queue the writes that are needed, and (for a page)
+        the describes that must confirm a speaker before its write."""
         writes = []
         with self._lock:
             for speaker_id, before in found.items():
-                if self.ledger.learn(speaker_id, before):
+                suspected = speaker_id in self.ledger.suspected
+                if self.ledger.learn(speaker_id, before, confirmed):
                     writes.append(speaker_id)
+                elif not suspected and speaker_id in self.ledger.suspected:
+                    self._to_confirm.append(speaker_id)
         self._queue_writes(writes)
 
     def _queue_writes(self, speaker_ids: List[str]) -> None:
@@ -320,7 +325,7 @@ class SpeakerRun:
         by _read_pages meanwhile, so reading a page never delays the request for the next. None ends them."""
         token: Optional[str] = None
         try:
-            while not self.client.stopped.is_set() and self.ledger.unknown > 0:
+            while not self.client.stopped.is_set() and self.ledger.unseen() > 0:
                 page = self.client.list_speakers_page(self.domain_id, token, self.page_size)
                 pages.put(page)
                 token = page.get("NextToken")
@@ -345,11 +350,13 @@ class SpeakerRun:
                 self._read_page(page, last)
                 last = time.monotonic()
                 if not page.get("NextToken") and self.state == STATE_OPTED_OUT:
-                    # The whole domain has been read: a requested speaker not in it does not exist. (Not for
-                    # deletions: paging while speakers are deleted may skip some; those left are described.)
+                    # The whole domain has been read: a requested speaker not in it does not exist, as far as the
+                    # pages tell; DescribeSpeaker confirms before the opt-out. (Not for deletions: paging while
+                    # speakers are deleted may skip some; those left are described anyway.)
                     with self._lock:
-                        writes = self.ledger.domain_read()
-                    self._queue_writes(writes)
+                        before = set(self.ledger.suspected)
+                        self.ledger.domain_read()
+                        self._to_confirm.extend(self.ledger.suspected - before)
         finally:
             while page is not None:  # let the fetcher end
                 page = pages.get()
@@ -371,7 +378,7 @@ class SpeakerRun:
                 speaker_id = summary.get(key)
                 if speaker_id in self.ledger:
                     found[speaker_id] = self._facts(summary)
-        self._learn(found)
+        self._learn(found, confirmed=False)
         interval = time.monotonic() - last
         with self._lock:
             self._found_by_pages += len(found)
@@ -416,7 +423,7 @@ class SpeakerRun:
                 return False
             if not self._pages_read:
                 return True
-            unknown = self.ledger.unknown
+            unknown = self.ledger.unseen()
             worst = max(MAX_PAGES - self._pages_read, 1)
             if self._found_by_pages:
                 total = self._pages_read * len(self.ledger.records) / self._found_by_pages
@@ -445,14 +452,24 @@ class SpeakerRun:
             lister = threading.Thread(target=self._list, name="list-speakers", daemon=True)
             lister.start()
         stopped = self.client.stopped
+        in_order = collections.deque(self.ledger.records)
+        described: set[str] = set()
         try:
-            for speaker_id in list(self.ledger.records):
-                while not stopped.is_set() and self.ledger.is_unknown(speaker_id) and self._paging_comes_first():
-                    stopped.wait(0.05)
-                if stopped.is_set():
-                    break
-                if not self.ledger.is_unknown(speaker_id):
+            while not stopped.is_set():
+                with self._lock:
+                    urgent = self._to_confirm.popleft() if self._to_confirm else None
+                if urgent is None:
+                    while in_order and (in_order[0] in described or not self.ledger.is_unknown(in_order[0])):
+                        in_order.popleft()
+                    if not in_order and not self._listing and not self._to_confirm:
+                        break
+                    if not in_order or self._paging_comes_first():
+                        stopped.wait(0.02)  # wait for pages: they settle speakers, or ask for confirmation
+                        continue
+                speaker_id = urgent if urgent is not None else in_order.popleft()
+                if speaker_id in described or not self.ledger.is_unknown(speaker_id):
                     continue
+                described.add(speaker_id)
                 # Keep the queue short so that each describe is decided with what the pages have taught.
                 describers.wait_for_room(2 * max(describers.size, 2), stopped)
                 describers.submit(functools.partial(self._describe, speaker_id))

@@ -149,6 +149,9 @@ class Ledger:
             speaker_id: SpeakerRecord(speaker_id) for speaker_id in unique_in_order(speaker_ids)
         }
         self.unknown = len(self.records)
+        # Ids a ListSpeakers page showed needing a write: pages may lag behind the speaker (AWS's ListSpeakers
+        # is eventually consistent), so these stay unknown until DescribeSpeaker, which is not, confirms them.
+        self.suspected: set[str] = set()
         self.abort: Optional[ApiError] = None
         # Both ids of every speaker this run changes (or would), to the record that changes it.
         self._claims: Dict[str, SpeakerRecord] = {}
@@ -180,11 +183,23 @@ class Ledger:
                 return self._claims[key]
         return None
 
-    def learn(self, speaker_id: str, before: Optional[SpeakerFacts]) -> bool:
-        """A read found the speaker (before) or found that the domain has none with this id (None)."""
+    def unseen(self) -> int:
+        """How many requested speakers no read has seen yet (neither settled nor suspected)."""
+        return self.unknown - len(self.suspected)
+
+    def learn(self, speaker_id: str, before: Optional[SpeakerFacts], confirmed: bool = True) -> bool:
+        """A read found the speaker (before) or found that the domain has none with this id (None).
+        confirmed: the read is DescribeSpeaker's; a ListSpeakers page (confirmed=False) only settles speakers
+        that need nothing, and leaves the others suspected, for DescribeSpeaker to confirm."""
         record = self.records.get(speaker_id)
         if record is None or record.stage != UNKNOWN:
             return False
+        if not confirmed and self._claimant(speaker_id, before) is None:
+            decision = decide(self.state, before, speaker_id, self.check_mode)
+            if decision.action != NOTHING or decision.failure is not None:
+                self.suspected.add(speaker_id)
+                return False
+        self.suspected.discard(speaker_id)
         self._leave_unknown(record)
         record.before = before
         primary = self._claimant(speaker_id, before)
@@ -220,6 +235,7 @@ class Ledger:
         record = self.records.get(speaker_id)
         if record is None or record.stage != UNKNOWN:
             return
+        self.suspected.discard(speaker_id)
         self._leave_unknown(record)
         record.stage = FAILED
         record.failure = error
@@ -251,19 +267,18 @@ class Ledger:
         record.after = None
         record.failure = None
 
-    def domain_read(self) -> List[str]:
-        """Every page of the domain has been read: a requested speaker not found in it does not exist.
-        Returns the ids that now need a write."""
-        return [
-            record.speaker_id
-            for record in list(self.records.values())
-            if record.stage == UNKNOWN and self.learn(record.speaker_id, None)
-        ]
+    def domain_read(self) -> None:
+        """Every page of the domain has been read: a requested speaker not found in it does not exist, as far
+        as the pages tell; those that would then need a write are suspected, for DescribeSpeaker to confirm."""
+        for record in list(self.records.values()):
+            if record.stage == UNKNOWN and record.speaker_id not in self.suspected:
+                self.learn(record.speaker_id, None, confirmed=False)
 
     def finish(self) -> RunResult:
         """The result, once no read or write is left in flight. Speakers never settled fail with the reason
         the run stopped."""
         reason = self.abort or ApiError("NotProcessed", "the speaker's state could not be read")
+        self.suspected.clear()
         for record in self.records.values():
             if record.stage in (UNKNOWN, WRITING):
                 self._leave_unknown(record)

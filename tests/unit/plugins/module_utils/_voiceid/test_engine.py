@@ -126,7 +126,7 @@ def test_a_speaker_named_twice_whose_write_is_denied_fails_under_both_ids(state:
     assert_invariant(outcome, fake)
 
 
-def test_a_speaker_written_after_a_page_is_not_failed_by_its_denied_describe() -> None:
+def test_no_write_is_decided_on_a_page_alone_so_a_denied_describe_fails_it_unwritten() -> None:
     speakers = {f"c{number}": "ENROLLED" for number in range(30)}
     fake = FakeVoiceID(DOMAIN_ID, speakers)
     fake.add_fault("DescribeSpeaker", "AccessDeniedException", times=1000, status=403)
@@ -134,8 +134,33 @@ def test_a_speaker_written_after_a_page_is_not_failed_by_its_denied_describe() -
     outcome = SpeakerRun(client_for(fake, []), DOMAIN_ID, list(speakers), STATE_OPTED_OUT, False).run()
 
     assert_invariant(outcome, fake)
-    written = {params["SpeakerId"] for params in fake.writes()}
-    assert written and set(outcome.changed_speaker_ids) == written
+    assert fake.writes() == []
+    assert {failure["code"] for failure in outcome.failures} == {"AccessDeniedException"}
+    assert len(outcome.failures) == 30
+
+
+class LaggingList(FakeVoiceID):
+    """ListSpeakers answers the statuses of before the last writes, as AWS's eventually consistent list may."""
+
+    def __init__(self, speakers: Dict[str, str], stale: Dict[str, str]) -> None:
+        super().__init__(DOMAIN_ID, speakers)
+        self.stale = stale
+
+    def list_speakers(self, **params: Any) -> Dict[str, Any]:
+        answer = super().list_speakers(**params)
+        for summary in answer["SpeakerSummaries"]:
+            summary["Status"] = self.stale.get(summary["CustomerSpeakerId"], summary["Status"])
+        return answer
+
+
+def test_a_lagging_list_causes_no_write_and_no_false_change() -> None:
+    fake = LaggingList({"done": "OPTED_OUT", "todo": "ENROLLED"}, stale={"done": "ENROLLED"})
+
+    outcome = SpeakerRun(client_for(fake, []), DOMAIN_ID, ["done", "todo"], STATE_OPTED_OUT, False).run()
+
+    assert outcome.changed_speaker_ids == ["todo"]
+    assert [params["SpeakerId"] for params in fake.writes()] == ["todo"]
+    assert_invariant(outcome, fake)
 
 
 def test_one_failure_never_stops_the_others() -> None:

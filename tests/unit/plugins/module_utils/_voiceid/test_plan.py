@@ -120,7 +120,9 @@ def test_a_speaker_named_twice_is_written_once_and_both_ids_follow_that_write(st
 def test_check_mode_predicts_without_writes() -> None:
     ledger = Ledger(DOMAIN_ID, [CUSTOMER, "new-one"], STATE_OPTED_OUT, check_mode=True)
     assert ledger.learn(CUSTOMER, facts("ENROLLED")) is False
-    assert ledger.domain_read() == []
+    ledger.domain_read()  # the pages did not show it: absent, as far as they tell
+    assert ledger.suspected == {"new-one"}
+    assert ledger.learn("new-one", None) is False  # DescribeSpeaker confirms: absent
 
     result = ledger.finish()
     assert result.changed_speaker_ids == [CUSTOMER, "new-one"]
@@ -163,6 +165,26 @@ def test_a_stop_keeps_what_was_written_and_fails_the_rest_with_the_reason() -> N
     assert message is not None
     assert message.startswith("The run stopped (ConflictException: domain suspended (conflict type DOMAIN_NOT_ACTIVE))")
     assert "1 speakers were opted out before it stopped" in message
+
+
+@pytest.mark.parametrize("state", [STATE_OPTED_OUT, STATE_ABSENT])
+def test_a_page_settles_only_what_needs_nothing_and_describe_confirms_the_rest(state: str) -> None:
+    """ListSpeakers may lag behind a speaker: no write is decided on a page alone."""
+    ledger = Ledger(DOMAIN_ID, [CUSTOMER, "other"], state, check_mode=False)
+
+    assert ledger.learn(CUSTOMER, facts("ENROLLED"), confirmed=False) is False
+    assert ledger.suspected == {CUSTOMER}
+    assert ledger.unknown == 2 and ledger.unseen() == 1
+    needs_nothing = facts("OPTED_OUT") if state == STATE_OPTED_OUT else None
+    ledger.learn("other", dict(needs_nothing, customer_speaker_id="other") if needs_nothing else None, confirmed=False)
+    assert ledger.unseen() == 0
+    assert ledger.unknown == 1  # what needs nothing is settled by the page
+    # DescribeSpeaker, which is consistent, says the page lagged: the speaker is done already.
+    done = facts("OPTED_OUT") if state == STATE_OPTED_OUT else None
+    assert ledger.learn(CUSTOMER, done) is False
+    assert ledger.suspected <= {"other"}
+    result = ledger.finish()
+    assert result.changed_speaker_ids == []
 
 
 def test_failure_message_is_bounded() -> None:
