@@ -286,7 +286,8 @@ class SpeakerRun:
         self._queue_writes(writes)
 
     def _queue_writes(self, speaker_ids: List[str]) -> None:
-        assert self._writers is not None
+        if self._writers is None:  # only while run() runs
+            raise RuntimeError("writes queued outside a run")
         for speaker_id in speaker_ids:
             self._writers.submit(functools.partial(self._write, speaker_id))
 

@@ -143,6 +143,5 @@ def check_speaker_options(speaker_id: Optional[str], speaker_ids: Optional[List[
         raise InvalidParameterError("one of speaker_id and speaker_ids is required (a null value does not count)")
     if speaker_id is not None:
         check_speaker_id("speaker_id", speaker_id)
-    else:
-        assert speaker_ids is not None
+    elif speaker_ids is not None:
         check_speaker_ids("speaker_ids", speaker_ids)
