@@ -130,6 +130,7 @@ demo: package $(EMULATOR_INSTALLED)
 # Figures, not a test: the bulk mode against the quota bound and a loop of single tasks (docs/docsite/rst/bulk_opt_outs.rst).
 bench: package $(EMULATOR_INSTALLED)
 	$(BIN)/python benchmarks/bulk_optout.py --collections-path $(INSTALLED)
+	$(BIN)/python benchmarks/dead_endpoints.py --collections-path $(INSTALLED)
 
 # The documentation site: a page per module from its DOCUMENTATION, plus the guides in docs/docsite/rst.
 docs: venv
