@@ -28,6 +28,10 @@ notes:
   - Speaker ids are personal data (AWS marks them sensitive). Use C(no_log) on tasks whose logs leave the team.
   - Throttling, internal server errors and conflicts of type C(CONCURRENT_CHANGES) are retried with jittered
     exponential backoff, up to 10 attempts per request.
+  - Each attempt of a request times out after 5 seconds to connect and 10 seconds to read (set
+    O(aws_config) keys C(connect_timeout) and C(read_timeout) to change them), and a request gives up after
+    60 seconds of attempts. When no request of a task gets an answer, the task fails after three attempts
+    instead of retrying every request.
 """
 
     # The domain a module works in, for every module that takes one. voiceid_domain_info, where both are

@@ -343,7 +343,7 @@ def main() -> None:
     with module.failing_on_errors(context=f" '{params['name']}'"):
         wanted = check_options(params)
         rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
-        client = DomainClient.sharing(module.voiceid_client(limiter=RequestRateLimiter(rates)))
+        client = module.voiceid_client(limiter=RequestRateLimiter(rates), client_class=DomainClient)
         run = DomainRun(client, wanted, module.check_mode, wait=params["wait"], wait_timeout=params["wait_timeout"])
         try:
             outcome = run.run()

@@ -210,7 +210,7 @@ def main() -> None:
     with module.failing_on_errors(context=f" {domain_id}" if domain_id is not None else ""):
         check_domain_options(domain_id, params["domain_name"])
         rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
-        client = DomainClient.sharing(module.voiceid_client(limiter=RequestRateLimiter(rates)))
+        client = module.voiceid_client(limiter=RequestRateLimiter(rates), client_class=DomainClient)
         domains = find_domains(client, domain_id=domain_id, name=params["domain_name"])
         warnings = add_tags(client, domains)
 

@@ -31,9 +31,11 @@ options:
     description:
       - Many speakers at once, each as in O(speaker_id), in one task and at the speed the service's request
         quotas allow. Duplicates are collapsed.
-      - Every id is checked before any call; invalid ones fail the task, naming each of them.
+      - Every id is checked before any call; invalid ones fail the task, naming the first 20 of them.
       - One speaker's failure never stops the others. If any failed, the task fails at the end, naming them,
         and RV(failures) says why; the others are opted out, and a rerun converges.
+      - An error that concerns the whole domain (deleted, suspended), an endpoint that never answers, or
+        C(SIGINT)/C(SIGTERM) stops the run; the task then fails and still returns every write already made.
       - Speakers are read with C(DescribeSpeaker) per id and by paging C(ListSpeakers) at the same time, each
         within its own quota, until every requested speaker is known; writes start as soon as a speaker is
         known to need one.
@@ -42,8 +44,8 @@ options:
   request_rates:
     description:
       - The most requests per second the module sends of each operation, for accounts whose Voice ID request
-        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be above 0,
-        except O(request_rates.list_speakers).
+        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be a number
+        between 0.01 and 10000; O(request_rates.list_speakers) may also be V(0).
       - Quotas are per account and region, shared by every client; lower the rates when other tasks or
         applications call the same operations at the same time. Throttled requests are retried all the same.
       - The module calls C(ListDomains) only with O(domain_name), C(ListSpeakers) only with O(speaker_ids).
@@ -70,6 +72,8 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - speakerops.voiceid._requirements
 seealso:
+  - module: speakerops.voiceid.voiceid_speaker
+    description: Opts out or deletes speakers, on the same engine.
   - module: speakerops.voiceid.voiceid_speaker_info
   - module: speakerops.voiceid.voiceid_domain_info
   - ref: ansible_collections.speakerops.voiceid.docsite.speakers_and_opt_out
@@ -223,17 +227,9 @@ failures:
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOptOut
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk import BulkOutcome
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_ids
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import OptOutOutcome
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.optout import opt_out_speaker
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_OPTED_OUT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speaker_task import run_speaker_task
 
 
 def main() -> None:
@@ -241,36 +237,7 @@ def main() -> None:
         SPEAKER_SPEC, request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers", "list_domains")
     )
     module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
-    params = module.params
-
-    with module.failing_on_errors():
-        # Every option is checked before the first call.
-        check_domain_options(params["domain_id"], params["domain_name"])
-        if params["speaker_id"] is not None:
-            check_speaker_id("speaker_id", params["speaker_id"])
-        else:
-            check_speaker_ids("speaker_ids", params["speaker_ids"])
-        rates = check_request_rates("request_rates", params["request_rates"])
-        client = module.voiceid_client(limiter=RequestRateLimiter(rates))
-        domain_id = resolve_domain_id(client, params["domain_id"], params["domain_name"])
-
-    with module.failing_on_errors(context=f" in domain {domain_id}"):
-        if params["speaker_id"] is not None:
-            outcome: OptOutOutcome | BulkOutcome = opt_out_speaker(
-                client, domain_id, params["speaker_id"], module.check_mode
-            )
-        else:
-            use_list = rates["list_speakers"] > 0
-            outcome = BulkOptOut(client, domain_id, params["speaker_ids"], module.check_mode, use_list=use_list).run()
-
-    result = outcome.result()
-    if module._diff:
-        result["diff"] = outcome.diff()
-    for warning in outcome.warnings:
-        module.warn(warning)
-    if outcome.failure_message():
-        module.fail_json(msg=outcome.failure_message(), **result)
-    module.exit_json(**result)
+    run_speaker_task(module, STATE_OPTED_OUT)
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ def main() -> None:
     with module.failing_on_errors():
         check_domain_options(params["domain_id"], params["domain_name"])
         rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
-        client = DomainClient.sharing(module.voiceid_client(limiter=RequestRateLimiter(rates)))
+        client = module.voiceid_client(limiter=RequestRateLimiter(rates), client_class=DomainClient)
         domain_id = resolve_domain_id(client, domain_id=params["domain_id"], domain_name=params["domain_name"])
 
     with module.failing_on_errors(context=f" of domain {domain_id}"):

@@ -43,6 +43,7 @@ class FakeVoiceID:
         self.lock = threading.Lock()
         self.speakers: List[Dict[str, Any]] = []
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
+        self.succeeded: List[Tuple[str, Dict[str, Any]]] = []  # calls answered with success
         # (operation, speaker id or None) -> list of (code, status, extra fields) answered before real answers
         self.faults: Dict[Tuple[str, Optional[str]], List[Tuple[str, int, Dict[str, str]]]] = {}
         self.page_size_cap = page_size_cap
@@ -133,7 +134,24 @@ class FakeVoiceID:
                 speaker = self._create(params["SpeakerId"], "OPTED_OUT")
             speaker["Status"] = "OPTED_OUT"
             speaker["UpdatedAt"] = _NOW
+            self.succeeded.append(("OptOutSpeaker", dict(params)))
             return {"Speaker": dict(speaker)}
+
+    def delete_speaker(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("DeleteSpeaker", params)
+            speaker = self.find(params["SpeakerId"])
+            if speaker is None:
+                raise self._error(
+                    "DeleteSpeaker", "ResourceNotFoundException", "Speaker not found", ResourceType="SPEAKER"
+                )
+            self.speakers.remove(speaker)
+            self.succeeded.append(("DeleteSpeaker", dict(params)))
+            return {}
+
+    def writes(self) -> List[Dict[str, Any]]:
+        """The successful OptOutSpeaker and DeleteSpeaker calls, in order."""
+        return [params for name, params in self.succeeded if name in ("OptOutSpeaker", "DeleteSpeaker")]
 
     def list_domains(self, **params: Any) -> Dict[str, Any]:
         with self.lock:

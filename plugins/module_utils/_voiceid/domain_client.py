@@ -47,11 +47,6 @@ DOMAIN_REQUEST_RATES: Dict[str, float] = {
 class DomainClient(VoiceIDClient):
     """VoiceIDClient with the calls that create, change, tag and delete domains and read their watchlists."""
 
-    @classmethod
-    def sharing(cls, client: VoiceIDClient) -> DomainClient:
-        """A DomainClient over the same boto3 client, retry policy and rate limiter as client."""
-        return cls(client._client, retry=client.retry, limiter=client.limiter)  # pylint: disable=protected-access
-
     @handles_errors("create domain")
     def create_domain(
         self,

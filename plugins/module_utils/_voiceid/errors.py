@@ -36,8 +36,25 @@ RETRYABLE_CODES = frozenset(
     }
 )
 RETRYABLE_CONFLICT_TYPES = frozenset({"CONCURRENT_CHANGES"})
-# Transport-level failures that a second attempt commonly cures.
-RETRYABLE_BOTOCORE_ERRORS = ("ConnectionClosedError", "ReadTimeoutError", "EndpointConnectionError")
+# Transport-level failures: no answer came back. A second attempt commonly cures them, but when every
+# request of a run ends like this the endpoint is unreachable, and the run stops (see the client's breaker).
+TRANSPORT_ERRORS = frozenset(
+    {
+        "ConnectionClosedError",
+        "ReadTimeoutError",
+        "ConnectTimeoutError",
+        "EndpointConnectionError",
+        "ConnectionError",
+        "ProxyConnectionError",
+        "HTTPClientError",
+    }
+)
+RETRYABLE_BOTOCORE_ERRORS = tuple(sorted(TRANSPORT_ERRORS))
+# Conflicts that concern the whole domain: no speaker of it can succeed until the domain changes.
+DOMAIN_CONFLICT_TYPES = frozenset({"DOMAIN_NOT_ACTIVE", "DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES"})
+# Codes this collection gives to what is not an answer of the service.
+INTERRUPTED = "Interrupted"
+MALFORMED_RESPONSE = "MalformedResponse"
 # Answers that say there is no Voice ID service to talk to: nothing listens at the endpoint (or its name does
 # not resolve: botocore builds an endpoint for any region), or the endpoint answers that the service is not
 # available. From AWS's own endpoint, since 2026-05-20, these mean the end of support.
@@ -66,6 +83,8 @@ class ApiError:
     resource_type: Optional[str] = None
     conflict_type: Optional[str] = None
     status_code: Optional[int] = None
+    # Set on the error of a run whose endpoint never answered (the client's breaker): the run stops.
+    unreachable: bool = False
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> ApiError:
@@ -89,6 +108,30 @@ class ApiError:
         if self.code == "ConflictException":
             return self.conflict_type in RETRYABLE_CONFLICT_TYPES
         return self.status_code is not None and self.status_code >= 500
+
+    @property
+    def missing_resource(self) -> Optional[str]:
+        """The type of the resource (SPEAKER, DOMAIN, ...) that does not exist, None for other errors."""
+        if self.code == "ResourceNotFoundException":
+            return self.resource_type or "UNKNOWN"
+        return None
+
+    @property
+    def transport(self) -> bool:
+        """No answer came back from the endpoint (refused, unresolvable, timed out, cut off)."""
+        return self.code in TRANSPORT_ERRORS
+
+    @property
+    def domain_wide(self) -> bool:
+        """No request on this domain can succeed: the domain is missing, suspended or locked."""
+        if self.missing_resource == "DOMAIN":
+            return True
+        return self.code == "ConflictException" and self.conflict_type in DOMAIN_CONFLICT_TYPES
+
+    @property
+    def ends_run(self) -> bool:
+        """The run stops at this error: it concerns the whole domain, the endpoint, or the run was interrupted."""
+        return self.domain_wide or self.unreachable or self.code == INTERRUPTED
 
     @property
     def service_unavailable(self) -> bool:

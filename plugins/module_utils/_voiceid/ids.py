@@ -104,16 +104,44 @@ def check_speaker_id(option: str, value: str) -> None:
         raise InvalidParameterError(f"{option} must be {SPEAKER_ID_RULE}; the value given {problem}.")
 
 
-def check_speaker_ids(option: str, values: List[str]) -> None:
-    """Raise one InvalidParameterError naming every invalid id of the list (by position and value) and the rule.
+# How many invalid ids a message names at most: the count says the rest (ids are personal data).
+MOST_NAMED = 20
 
-    The invalid values are repeated so that they can be found and fixed in the list, which the user owns.
+
+def check_speaker_ids(option: str, values: List[str]) -> None:
+    """Raise one InvalidParameterError naming the invalid ids of the list (by position and value, the first
+    MOST_NAMED of them) and the rule.
+
+    The invalid values are repeated so that they can be found and fixed in the list, which the user owns;
+    no more than MOST_NAMED, so that a broken list does not put all of itself in the logs.
     """
-    problems = []
+    problems: List[str] = []
+    count = 0
     for index, value in enumerate(values):
-        problem = speaker_id_problem(value)
+        if not isinstance(value, str):
+            problem: Optional[str] = "is not a string"
+            named = f"{option}[{index}]"
+        else:
+            problem = speaker_id_problem(value)
+            named = f"{option}[{index}] {value!r}"
         if problem is not None:
-            problems.append(f"{option}[{index}] {value!r} {problem}")
+            count += 1
+            if len(problems) < MOST_NAMED:
+                problems.append(f"{named} {problem}")
     if problems:
-        count = "1 of them does not" if len(problems) == 1 else f"{len(problems)} of them do not"
-        raise InvalidParameterError(f"{option} must each be {SPEAKER_ID_RULE}; {count}: {'; '.join(problems)}.")
+        how_many = "1 of them does not" if count == 1 else f"{count} of them do not"
+        more = f"; and {count - len(problems)} more" if count > len(problems) else ""
+        raise InvalidParameterError(
+            f"{option} must each be {SPEAKER_ID_RULE}; {how_many}: {'; '.join(problems)}{more}."
+        )
+
+
+def check_speaker_options(speaker_id: Optional[str], speaker_ids: Optional[List[str]]) -> None:
+    """Check the options `speaker_id` and `speaker_ids` of a module: exactly one set (null counts as unset,
+    which the argument spec lets through), and valid."""
+    if speaker_id is None and speaker_ids is None:
+        raise InvalidParameterError("one of speaker_id and speaker_ids is required (a null value does not count)")
+    if speaker_id is not None:
+        check_speaker_id("speaker_id", speaker_id)
+    elif speaker_ids is not None:
+        check_speaker_ids("speaker_ids", speaker_ids)

@@ -9,11 +9,15 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import sys
 from typing import Any
 from typing import Dict
 from typing import Iterator
 from typing import NoReturn
 from typing import Optional
+from typing import Type
+from typing import TypeVar
 from urllib.parse import urlparse
 
 try:
@@ -27,6 +31,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from .client import RateLimiter
 from .client import VoiceIDClient
+from .engine import CONNECTION_POOL_SIZE
 from .errors import END_OF_SUPPORT_NOTICE
 from .errors import ApiError
 from .errors import VoiceIDError
@@ -37,8 +42,34 @@ from .version import COLLECTION_VERSION
 
 # Retries are ours (RetryPolicy), so that every attempt passes the rate limiter and conflicts of type
 # CONCURRENT_CHANGES are retried too; botocore's own retry layer is switched off unless aws_config asks.
-# The connection pool is sized for the bulk mode's concurrent requests.
-_BOTOCORE_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 1}, "max_pool_connections": 40}
+# The connection pool holds one connection per request the bulk mode may have in flight. Timeouts are per
+# attempt, a few seconds (botocore's 60 s would let a hung endpoint hold each request for 10 minutes);
+# aws_config overrides any of these.
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 10
+_BOTOCORE_CONFIG = {
+    "retries": {"mode": "standard", "total_max_attempts": 1},
+    "max_pool_connections": CONNECTION_POOL_SIZE,
+    "connect_timeout": CONNECT_TIMEOUT,
+    "read_timeout": READ_TIMEOUT,
+}
+
+
+# Results listing more speakers than this are printed speaker by speaker (see _record_module_result).
+_STREAM_FROM = 1000
+
+
+def _module_encoder() -> Any:
+    """The JSON encoder ansible-core (2.19 and later) prints module results with; None for older versions."""
+    try:
+        from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
+
+        return basic._json.get_module_encoder(basic._ANSIBLE_PROFILE, basic._json.Direction.MODULE_TO_CONTROLLER)
+    except (AttributeError, ImportError, ValueError):
+        return None
+
+
+Client = TypeVar("Client", bound=VoiceIDClient)
 
 
 def is_aws_endpoint(endpoint_url: Optional[str]) -> bool:
@@ -54,17 +85,25 @@ class VoiceIDModule(AnsibleAWSModule):
     def __init__(self, **kwargs: Any) -> None:
         set_collection_info(COLLECTION_NAME, COLLECTION_VERSION)
         super().__init__(**kwargs)
+        inner = self._module
+        self._record_result_as_usual = getattr(inner, "_record_module_result", None)
+        if self._record_result_as_usual is not None:
+            inner._record_module_result = self._print_result
 
     # Set by voiceid_client(): whether the client talks to AWS's own endpoint (no endpoint_url option, no
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
     _aws_endpoint = False
 
     def voiceid_client(
-        self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None
-    ) -> VoiceIDClient:
+        self,
+        limiter: Optional[RateLimiter] = None,
+        retry: Optional[RetryPolicy] = None,
+        client_class: Type[Client] = VoiceIDClient,  # type: ignore[assignment]
+    ) -> Client:
+        """The module's client: VoiceIDClient, or a subclass with more calls (DomainClient)."""
         boto_client = self.client("voice-id", config=botocore.config.Config(**_BOTOCORE_CONFIG))
         self._aws_endpoint = is_aws_endpoint(boto_client.meta.endpoint_url)
-        return VoiceIDClient(boto_client, retry=retry, limiter=limiter)
+        return client_class(boto_client, retry=retry, limiter=limiter)
 
     def explain(self, api_error: ApiError) -> str:
         """The part of a failure message that comes from AWS; when AWS's own endpoint is not there, also that
@@ -91,6 +130,29 @@ class VoiceIDModule(AnsibleAWSModule):
             failure["response_metadata"] = camel_dict_to_snake_dict(response["ResponseMetadata"])
         failure.update(self._gather_versions())
         self.fail_json(**failure)
+
+    def _print_result(self, o: Dict[str, Any]) -> None:
+        """Replaces ansible-core's hook that prints the result (AnsibleModule._record_module_result, 2.19 and
+        later, on the AnsibleModule inside AnsibleAWSModule). A bulk result may list 100,000 speakers (27 MB of
+        JSON): printed speaker by speaker with the same encoder, the JSON of the whole result is never held in
+        memory, let alone three times (the string, its formatted copy, its encoded bytes). Small results print
+        as usual; older ansible-core versions never call the hook."""
+        speakers = o.get("speakers")
+        encoder = _module_encoder()
+        if encoder is None or not isinstance(speakers, list) or len(speakers) < _STREAM_FROM:
+            if self._record_result_as_usual is not None:
+                self._record_result_as_usual(o)
+            return
+        rest = json.dumps({key: value for key, value in o.items() if key != "speakers"}, cls=encoder)
+        out = sys.stdout
+        out.write("\n")
+        out.write(rest[:-1] + (", " if len(rest) > 2 else "") + '"speakers": [')
+        for index, speaker in enumerate(speakers):
+            if index:
+                out.write(", ")
+            out.write(json.dumps(speaker, cls=encoder))
+        out.write("]}\n")
+        out.flush()
 
     @contextlib.contextmanager
     def failing_on_errors(self, context: str = "") -> Iterator[None]:

@@ -13,6 +13,7 @@ at the start, so that a run does not spend the account's burst on its first seco
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from typing import Dict
@@ -92,16 +93,24 @@ def request_rates(overrides: Optional[Mapping[str, Optional[float]]]) -> Dict[st
     return rates
 
 
+# Sane bounds for a request rate: one request in 100 seconds at the slowest; far above any quota AWS grants
+# at the fastest. Outside them a rate is a typo (and 1e-300 or inf would break the arithmetic of the limiter).
+MIN_REQUEST_RATE = 0.01
+MAX_REQUEST_RATE = 10_000.0
+
+
 def check_request_rates(
     option: str, overrides: Optional[Mapping[str, Optional[float]]], may_be_zero: Tuple[str, ...] = ("list_speakers",)
 ) -> Dict[str, float]:
-    """request_rates() after checking the overrides: positive numbers, or 0 where the operation is optional."""
+    """request_rates() after checking the overrides: finite requests per second within the sane bounds,
+    or 0 where the operation is optional."""
+    bounds = f"between {MIN_REQUEST_RATE:g} and {MAX_REQUEST_RATE:g} requests per second"
     for operation, rate in sorted((overrides or {}).items()):
         if rate is None:
             continue
-        if operation in may_be_zero:
-            if rate < 0:
-                raise InvalidParameterError(f"{option}.{operation} must be 0 (do not use) or more; got {rate}.")
-        elif rate <= 0:
-            raise InvalidParameterError(f"{option}.{operation} must be requests per second above 0; got {rate}.")
+        if operation in may_be_zero and rate == 0:
+            continue
+        if not (math.isfinite(rate) and MIN_REQUEST_RATE <= rate <= MAX_REQUEST_RATE):
+            zero = " (or 0: do not use)" if operation in may_be_zero else ""
+            raise InvalidParameterError(f"{option}.{operation} must be {bounds}{zero}; got {rate}.")
     return request_rates(overrides)

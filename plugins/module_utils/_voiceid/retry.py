@@ -30,10 +30,13 @@ class RetryPolicy:
     sleep: Optional[Callable[[float], None]] = field(default=None, repr=False)  # None: time.sleep
     uniform: Callable[[float, float], float] = field(default=random.uniform, repr=False)
 
+    def delay_ceiling(self, failed_attempts: int) -> float:
+        """The longest delay() can be after the failed_attempts-th failure."""
+        return min(self.max_delay, self.base_delay * 2.0 ** (failed_attempts - 1))
+
     def delay(self, failed_attempts: int) -> float:
         """Seconds to wait after the failed_attempts-th failure: uniform in [0, min(cap, base * 2**(n-1))]."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** (failed_attempts - 1)))
-        return self.uniform(0.0, ceiling)
+        return self.uniform(0.0, self.delay_ceiling(failed_attempts))
 
     def pause(self, failed_attempts: int) -> None:
         """Wait before the next attempt."""

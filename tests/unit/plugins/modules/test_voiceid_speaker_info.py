@@ -270,8 +270,8 @@ def test_failing_list_domains_names_no_domain(voiceid: Stubber, run_module: Modu
         ({"domain_id": DOMAIN_ID, "domain_name": "contact-center"}, "mutually exclusive"),
         ({"domain_id": None}, "one of the following is required: domain_id, domain_name"),
         ({"request_rates": {"list_speakers": "fast"}}, "list_speakers"),
-        ({"request_rates": {"list_speakers": 0}}, "request_rates.list_speakers must be requests per second above 0"),
-        ({"request_rates": {"describe_speaker": -1}}, "request_rates.describe_speaker must be requests per second"),
+        ({"request_rates": {"list_speakers": 0}}, "request_rates.list_speakers must be between 0.01 and 10000"),
+        ({"request_rates": {"describe_speaker": -1}}, "request_rates.describe_speaker must be between 0.01 and 10000"),
     ],
 )
 def test_invalid_options_fail_before_any_call(

@@ -405,7 +405,7 @@ def test_bulk_invalid_ids_are_all_named_before_any_call(fake_service: FakeVoiceI
         ({"domain_id": DOMAIN_ID}, "one of the following is required: speaker_id, speaker_ids"),
         (
             bulk_args("a", request_rates={"describe_speaker": 0}),
-            "request_rates.describe_speaker must be requests per second above 0",
+            "request_rates.describe_speaker must be between 0.01 and 10000 requests per second",
         ),
     ],
 )

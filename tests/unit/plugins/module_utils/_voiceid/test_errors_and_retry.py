@@ -122,7 +122,10 @@ def test_missing_speaker_is_none_but_missing_domain_raises() -> None:
     assert str(error.value).startswith("Failed to describe speaker: ResourceNotFoundException")
 
 
-def test_non_botocore_errors_are_not_swallowed() -> None:
+def test_non_botocore_errors_name_the_operation_and_are_not_retried() -> None:
     client = VoiceIDClient(ScriptedClient([KeyError("bug")]), RetryPolicy(sleep=lambda seconds: None))
-    with pytest.raises(KeyError):
+    with pytest.raises(VoiceIDError) as error:
         client.describe_speaker("A" * 22, "c-1")
+    assert error.value.api_error.code == "MalformedResponse"
+    assert "DescribeSpeaker" in str(error.value) and "(KeyError)" in str(error.value)
+    assert isinstance(error.value.__cause__, KeyError)

@@ -101,15 +101,29 @@ def test_rates_default_to_aws_quotas_and_take_overrides() -> None:
     assert check_request_rates("request_rates", None) == DEFAULT_REQUEST_RATES
 
 
+BOUNDS = "between 0.01 and 10000 requests per second"
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"describe_speaker": 0.0}, "request_rates.describe_speaker must be requests per second above 0; got 0.0."),
-        ({"opt_out_speaker": -1.0}, "request_rates.opt_out_speaker must be requests per second above 0; got -1.0."),
-        ({"list_speakers": -5.0}, "request_rates.list_speakers must be 0 (do not use) or more; got -5.0."),
+        ({"describe_speaker": 0.0}, f"request_rates.describe_speaker must be {BOUNDS}; got 0.0."),
+        ({"opt_out_speaker": -1.0}, f"request_rates.opt_out_speaker must be {BOUNDS}; got -1.0."),
+        ({"list_speakers": -5.0}, f"request_rates.list_speakers must be {BOUNDS} (or 0: do not use); got -5.0."),
+        # issue 12, item 6: inf crashed, nan switched limiting off, 1e-300 failed every speaker
+        ({"describe_speaker": float("inf")}, f"request_rates.describe_speaker must be {BOUNDS}; got inf."),
+        ({"delete_speaker": float("nan")}, f"request_rates.delete_speaker must be {BOUNDS}; got nan."),
+        ({"opt_out_speaker": 1e-300}, f"request_rates.opt_out_speaker must be {BOUNDS}; got 1e-300."),
+        ({"list_speakers": 1e9}, f"request_rates.list_speakers must be {BOUNDS} (or 0: do not use); got 1000000000.0."),
     ],
 )
 def test_bad_rates_are_refused(overrides: dict, message: str) -> None:
     with pytest.raises(InvalidParameterError) as error:
         check_request_rates("request_rates", overrides)
     assert str(error.value) == message
+
+
+def test_sane_rates_pass() -> None:
+    overrides = {"list_speakers": 0.0, "delete_speaker": 0.01, "describe_speaker": 10000.0}
+    rates = check_request_rates("request_rates", overrides)
+    assert rates["list_speakers"] == 0.0 and rates["delete_speaker"] == 0.01 and rates["describe_speaker"] == 10000

@@ -1,0 +1,381 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""The pure core of a speaker run: no threads, no I/O.
+
+What is known of each requested speaker, what it needs (nothing, an opt-out, a deletion), and what came of it.
+`decide` is the one decision, used by the single-speaker path and by the bulk run alike. `Ledger` keeps the
+record of a run; the orchestration (engine.py) tells it what each read and write learnt, and it says which
+write to make. Its result holds, whatever happened and in whatever order:
+
+- every id in changed_speaker_ids had a successful write (in check mode: would have);
+- every successful write is in changed_speaker_ids, under every id that named the written speaker;
+- no id is in both changed_speaker_ids and failures;
+- changed is true iff a write succeeded (in check mode: would have).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+from typing import Tuple
+
+from .errors import ApiError
+from .facts import OPTED_OUT
+from .facts import SpeakerFacts
+from .facts import predicted_opt_out
+from .ids import is_generated_speaker_id
+
+# What the user wants of the speakers (the `state` option of voiceid_speaker).
+STATE_OPTED_OUT = "opted_out"
+STATE_ABSENT = "absent"
+STATES = (STATE_OPTED_OUT, STATE_ABSENT)
+
+# What a speaker needs, and the API operation (boto3 method) that does it.
+NOTHING = "nothing"
+OPT_OUT = "opt_out_speaker"
+DELETE = "delete_speaker"
+
+UNKNOWN_GENERATED_ID_MESSAGE = (
+    "no speaker has this generated speaker id in the domain, and a generated id can only name an existing"
+    " speaker (use the customer speaker id to opt out a speaker Voice ID has not seen yet)"
+)
+_VERBS = {STATE_OPTED_OUT: "opted out", STATE_ABSENT: "deleted"}
+
+
+class Decision:
+    """What to do with one speaker: the action it needs, whether to call the API for it now (never in check
+    mode), or why the request cannot be met."""
+
+    __slots__ = ("action", "call", "failure")
+
+    def __init__(self, action: str, call: bool = False, failure: Optional[ApiError] = None) -> None:
+        self.action = action
+        self.call = call
+        self.failure = failure
+
+    @property
+    def changed(self) -> bool:
+        return self.action != NOTHING and self.failure is None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Decision) and (self.action, self.call, self.failure) == (
+            other.action,
+            other.call,
+            other.failure,
+        )
+
+    def __repr__(self) -> str:
+        return f"Decision({self.action!r}, call={self.call!r}, failure={self.failure!r})"
+
+
+def decide(state: str, before: Optional[SpeakerFacts], speaker_id: str, check_mode: bool) -> Decision:
+    """The one decision. before: the speaker as read, None when the domain has no speaker with this id."""
+    if state == STATE_ABSENT:
+        if before is None:
+            return Decision(NOTHING)
+        return Decision(DELETE, call=not check_mode)
+    if state != STATE_OPTED_OUT:
+        raise ValueError(f"unknown state {state!r}")
+    if before is not None and before.get("status") == OPTED_OUT:
+        return Decision(NOTHING)
+    if before is None and is_generated_speaker_id(speaker_id):
+        missing = ApiError("ResourceNotFoundException", UNKNOWN_GENERATED_ID_MESSAGE, resource_type="SPEAKER")
+        return Decision(OPT_OUT, failure=missing)
+    return Decision(OPT_OUT, call=not check_mode)
+
+
+def predicted(state: str, before: Optional[SpeakerFacts], domain_id: str, speaker_id: str) -> Optional[SpeakerFacts]:
+    """The speaker after the change, for check mode (None: it would be gone)."""
+    return None if state == STATE_ABSENT else predicted_opt_out(before, domain_id, speaker_id)
+
+
+def request_facts(domain_id: str, speaker_id: str) -> SpeakerFacts:
+    """Only what the request says of a speaker: its id and the domain."""
+    key = "generated_speaker_id" if is_generated_speaker_id(speaker_id) else "customer_speaker_id"
+    return {key: speaker_id, "domain_id": domain_id}
+
+
+# The stages of a record.
+UNKNOWN = 0  # not read yet
+SETTLED = 1  # read: needs nothing
+WRITING = 2  # read: its write is queued or in flight
+CHANGED = 3  # written (in check mode: would be)
+FAILED = 4  # could not be read or written, or the request cannot be met
+FOLLOWS = 5  # the same speaker as another requested id, whose one write decides both
+
+
+class SpeakerRecord:
+    """What the run knows of one requested speaker. Slots: a run may hold 100,000 of these."""
+
+    __slots__ = ("after", "before", "failure", "primary", "speaker_id", "stage")
+
+    def __init__(self, speaker_id: str) -> None:
+        self.speaker_id = speaker_id
+        self.stage = UNKNOWN
+        self.before: Optional[SpeakerFacts] = None  # as read; None when absent (or not read)
+        self.after: Optional[SpeakerFacts] = None  # as written or predicted; None when deleted
+        self.failure: Optional[ApiError] = None
+        self.primary: Optional[SpeakerRecord] = None  # FOLLOWS: the record whose write decides this one
+
+
+def unique_in_order(speaker_ids: Iterable[str]) -> List[str]:
+    return list(dict.fromkeys(speaker_ids))
+
+
+class Ledger:
+    """The record of one run over requested speaker ids. Not thread-safe: the orchestration serialises calls.
+
+    learn() takes what a read found (the first read of an id wins; later ones are ignored); it returns True
+    when the speaker needs a write now, which the caller then makes and reports with written() or
+    write_failed(). A speaker named by two requested ids (customer and generated) is written once: the second
+    id follows the first, whatever its own read says, and is reported exactly as the one write turned out.
+    """
+
+    def __init__(self, domain_id: str, speaker_ids: Iterable[str], state: str, check_mode: bool) -> None:
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}")
+        self.domain_id = domain_id
+        self.state = state
+        self.check_mode = check_mode
+        self.records: Dict[str, SpeakerRecord] = {
+            speaker_id: SpeakerRecord(speaker_id) for speaker_id in unique_in_order(speaker_ids)
+        }
+        self.unknown = len(self.records)
+        # Ids a ListSpeakers page showed needing a write: pages may lag behind the speaker (AWS's ListSpeakers
+        # is eventually consistent), so these stay unknown until DescribeSpeaker, which is not, confirms them.
+        self.suspected: set[str] = set()
+        self.abort: Optional[ApiError] = None
+        # Both ids of every speaker this run changes (or would), to the record that changes it.
+        self._claims: Dict[str, SpeakerRecord] = {}
+
+    def __contains__(self, speaker_id: object) -> bool:
+        return speaker_id in self.records
+
+    def is_unknown(self, speaker_id: str) -> bool:
+        record = self.records.get(speaker_id)
+        return record is not None and record.stage == UNKNOWN
+
+    def unknown_ids(self) -> List[str]:
+        return [record.speaker_id for record in self.records.values() if record.stage == UNKNOWN]
+
+    def _leave_unknown(self, record: SpeakerRecord) -> None:
+        if record.stage == UNKNOWN:
+            self.unknown -= 1
+
+    def _claim(self, record: SpeakerRecord, before: Optional[SpeakerFacts]) -> None:
+        self._claims[record.speaker_id] = record
+        for key in ("customer_speaker_id", "generated_speaker_id"):
+            other = (before or {}).get(key)
+            if other:
+                self._claims.setdefault(other, record)
+
+    def _claimant(self, speaker_id: str, before: Optional[SpeakerFacts]) -> Optional[SpeakerRecord]:
+        for key in (speaker_id, (before or {}).get("generated_speaker_id"), (before or {}).get("customer_speaker_id")):
+            if key and key in self._claims:
+                return self._claims[key]
+        return None
+
+    def unseen(self) -> int:
+        """How many requested speakers no read has seen yet (neither settled nor suspected)."""
+        return self.unknown - len(self.suspected)
+
+    def learn(self, speaker_id: str, before: Optional[SpeakerFacts], confirmed: bool = True) -> bool:
+        """A read found the speaker (before) or found that the domain has none with this id (None).
+        confirmed: the read is DescribeSpeaker's; a ListSpeakers page (confirmed=False) only settles speakers
+        that need nothing, and leaves the others suspected, for DescribeSpeaker to confirm."""
+        record = self.records.get(speaker_id)
+        if record is None or record.stage != UNKNOWN:
+            return False
+        if not confirmed and self._claimant(speaker_id, before) is None:
+            decision = decide(self.state, before, speaker_id, self.check_mode)
+            if decision.action != NOTHING or decision.failure is not None:
+                self.suspected.add(speaker_id)
+                return False
+        self.suspected.discard(speaker_id)
+        self._leave_unknown(record)
+        record.before = before
+        primary = self._claimant(speaker_id, before)
+        if primary is not None and primary is not record:
+            record.stage = FOLLOWS
+            record.primary = primary
+            return False
+        decision = decide(self.state, before, speaker_id, self.check_mode)
+        if decision.failure is not None:
+            record.stage = FAILED
+            record.failure = decision.failure
+            return False
+        if decision.action == NOTHING:
+            record.stage = SETTLED
+            record.after = before
+            return False
+        self._claim(record, before)
+        if not decision.call:  # check mode
+            record.stage = CHANGED
+            record.after = predicted(self.state, before, self.domain_id, speaker_id)
+            return False
+        if self.abort is not None:
+            record.stage = FAILED
+            record.failure = self.abort
+            return False
+        record.stage = WRITING
+        return True
+
+    def read_failed(self, speaker_id: str, error: ApiError) -> None:
+        """A read of the speaker failed for good. Ignored once another read has settled the speaker."""
+        if error.ends_run:
+            self.stop(error)
+        record = self.records.get(speaker_id)
+        if record is None or record.stage != UNKNOWN:
+            return
+        self.suspected.discard(speaker_id)
+        self._leave_unknown(record)
+        record.stage = FAILED
+        record.failure = error
+
+    def written(self, speaker_id: str, after: Optional[SpeakerFacts]) -> None:
+        """The speaker's write succeeded; after: the speaker as the service answered (None: deleted)."""
+        record = self.records[speaker_id]
+        record.stage = CHANGED
+        record.after = after
+        record.failure = None
+
+    def write_failed(self, speaker_id: str, error: ApiError) -> None:
+        """The speaker's write failed for good, or was never sent (the run stopped first)."""
+        if error.ends_run:
+            self.stop(error)
+        record = self.records[speaker_id]
+        record.stage = FAILED
+        record.failure = error
+
+    def stop(self, error: ApiError) -> None:
+        """The run stops: no write starts after this; the first reason is kept."""
+        if self.abort is None:
+            self.abort = error
+
+    def gone(self, speaker_id: str) -> None:
+        """The speaker's deletion found no such speaker: someone else deleted it meanwhile; nothing was done."""
+        record = self.records[speaker_id]
+        record.stage = SETTLED
+        record.after = None
+        record.failure = None
+
+    def domain_read(self) -> None:
+        """Every page of the domain has been read: a requested speaker not found in it does not exist, as far
+        as the pages tell; those that would then need a write are suspected, for DescribeSpeaker to confirm."""
+        for record in list(self.records.values()):
+            if record.stage == UNKNOWN and record.speaker_id not in self.suspected:
+                self.learn(record.speaker_id, None, confirmed=False)
+
+    def finish(self) -> RunResult:
+        """The result, once no read or write is left in flight. Speakers never settled fail with the reason
+        the run stopped."""
+        reason = self.abort or ApiError("NotProcessed", "the speaker's state could not be read")
+        self.suspected.clear()
+        for record in self.records.values():
+            if record.stage in (UNKNOWN, WRITING):
+                self._leave_unknown(record)
+                record.stage = FAILED
+                record.failure = reason
+        return RunResult(self)
+
+
+class RunResult:
+    """What a finished run reports: the module's return values, its diff and its failure message."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.domain_id = ledger.domain_id
+        self.state = ledger.state
+        self.abort = ledger.abort
+        self.records = list(ledger.records.values())
+
+    @staticmethod
+    def resolved(record: SpeakerRecord) -> Tuple[int, Optional[ApiError]]:
+        """The record's final stage and failure; a follower takes those of the write that decided it."""
+        if record.stage == FOLLOWS and record.primary is not None:
+            return record.primary.stage, record.primary.failure
+        return record.stage, record.failure
+
+    @property
+    def changed_speaker_ids(self) -> List[str]:
+        return [record.speaker_id for record in self.records if self.resolved(record)[0] == CHANGED]
+
+    @property
+    def changed(self) -> bool:
+        return any(self.resolved(record)[0] == CHANGED for record in self.records)
+
+    @property
+    def failures(self) -> List[Dict[str, str]]:
+        failures = []
+        for record in self.records:
+            stage, failure = self.resolved(record)
+            if stage == FAILED and failure is not None:
+                failures.append({"speaker_id": record.speaker_id, "code": failure.code, "message": failure.describe()})
+        return failures
+
+    def speaker(self, record: SpeakerRecord) -> SpeakerFacts:
+        """The facts returned for one speaker: for absent, as read before the deletion; for opted_out, as
+        written or predicted, else as read, else only what the request says."""
+        stage = self.resolved(record)[0]
+        source = record.primary if record.stage == FOLLOWS and record.primary is not None else record
+        if self.state == STATE_OPTED_OUT and stage == CHANGED and source.after is not None:
+            return source.after
+        before = source.before  # a follower: the speaker as its one write found it
+        if before is not None:
+            return before
+        return request_facts(self.domain_id, record.speaker_id)
+
+    def speakers(self) -> List[SpeakerFacts]:
+        return [self.speaker(record) for record in self.records]
+
+    def result(self) -> Dict[str, Any]:
+        changed_speaker_ids = self.changed_speaker_ids
+        return {
+            "changed": bool(changed_speaker_ids),
+            "speakers": self.speakers(),
+            "changed_speaker_ids": changed_speaker_ids,
+            "failures": self.failures,
+        }
+
+    def diff(self) -> Dict[str, Any]:
+        """Each changed speaker's status before ('absent' if new) and after ('absent' once deleted)."""
+        before: Dict[str, str] = {}
+        after: Dict[str, str] = {}
+        for record in self.records:
+            if self.resolved(record)[0] != CHANGED:
+                continue
+            source = record.primary if record.stage == FOLLOWS and record.primary is not None else record
+            before[record.speaker_id] = (source.before or {}).get("status", "absent")
+            after[record.speaker_id] = "absent" if self.state == STATE_ABSENT else OPTED_OUT
+        return {"before": before, "after": after}
+
+    def failure_message(self, most: int = 20, explain: Optional[Callable[[ApiError], str]] = None) -> Optional[str]:
+        """Why the task fails: the reason the run stopped, if it did, then how many speakers failed and the
+        first ones by id with the reason; None when nothing failed."""
+        failures = self.failures
+        if not failures and self.abort is None:
+            return None
+        verb = _VERBS[self.state]
+        changed = len(self.changed_speaker_ids)
+        parts = []
+        if self.abort is not None:
+            reason = (explain or ApiError.describe)(self.abort)
+            parts.append(
+                f"The run stopped ({reason}); {changed} speakers were {verb} before it stopped"
+                " (see changed_speaker_ids)."
+            )
+        if failures:
+            shown = "; ".join(f"{failure['speaker_id']} ({failure['message']})" for failure in failures[:most])
+            more = f"; and {len(failures) - most} more (see failures)" if len(failures) > most else ""
+            parts.append(
+                f"{len(failures)} of {len(self.records)} speakers in domain {self.domain_id} could not be {verb}"
+                f" (the others were handled; a rerun retries only what is left): {shown}{more}"
+            )
+        return " ".join(parts)

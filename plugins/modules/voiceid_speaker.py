@@ -1,0 +1,259 @@
+#!/usr/bin/python
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: voiceid_speaker
+short_description: Opt out or delete speakers of Amazon Connect Voice ID
+version_added: 0.1.0
+description:
+  - Makes sure speakers of an Amazon Connect Voice ID domain are opted out of voice authentication
+    (O(state=opted_out)) or deleted (O(state=absent)), one speaker or tens of thousands in one task.
+  - Describes each speaker first and writes only when needed, so every run after the first changes nothing.
+  - O(state=opted_out) behaves exactly like M(speakerops.voiceid.voiceid_speaker_optout) (same results, same calls).
+  - O(state=absent) calls C(DeleteSpeaker) for every speaker that exists, whatever its status, C(OPTED_OUT)
+    included; a speaker that does not exist is left alone. Deletion also removes the opt-out record, so nothing
+    then stops the same customer from being enrolled again later; opting out keeps that suppression. Read the
+    guide on speakers and opt-out before choosing deletion.
+  - A speaker named twice in O(speaker_ids) (by its customer id and by its generated id) is written once; both
+    ids are reported as that one write turned out.
+author:
+  - speakerops.voiceid maintainers (@speakerops)
+options:
+  state:
+    description:
+      - V(opted_out) makes sure each speaker is opted out; one Voice ID does not know yet, named by its customer
+        speaker id, is created opted out, so that it can never be enrolled.
+      - V(absent) makes sure each speaker is deleted, with its voiceprint, its audio and its opt-out record.
+    type: str
+    choices: [opted_out, absent]
+    default: opted_out
+  speaker_id:
+    description:
+      - The speaker, by its customer speaker id (1 to 256 letters, digits, C(_) or C(-), starting with a letter
+        or digit) or by the id Voice ID generated for it (C(id#) followed by 22 letters or digits).
+      - With O(state=opted_out), a generated id can only name a speaker that exists.
+      - Exactly one of O(speaker_id) and O(speaker_ids) is required.
+    type: str
+  speaker_ids:
+    description:
+      - Many speakers at once, each as in O(speaker_id), in one task and at the speed the service's request
+        quotas allow. Duplicates are collapsed.
+      - Every id is checked before any call; invalid ones fail the task, naming the first 20 of them.
+      - One speaker's failure never stops the others. If any failed, the task fails at the end, naming them,
+        and RV(failures) says why; the others are handled, and a rerun converges.
+      - An error that concerns the whole domain (deleted, suspended), an endpoint that never answers, or
+        C(SIGINT)/C(SIGTERM) stops the run; the task then fails and still returns every write already made.
+    type: list
+    elements: str
+  request_rates:
+    description:
+      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
+        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be a number
+        between 0.01 and 10000; O(request_rates.list_speakers) may also be V(0).
+      - Quotas are per account and region, shared by every client; lower the rates when other tasks or
+        applications call the same operations at the same time. Throttled requests are retried all the same.
+    type: dict
+    suboptions:
+      describe_speaker:
+        description: Requests per second of C(DescribeSpeaker); the default quota is 10.
+        type: float
+      opt_out_speaker:
+        description: Requests per second of C(OptOutSpeaker); the default quota is 10.
+        type: float
+      delete_speaker:
+        description: Requests per second of C(DeleteSpeaker); the default quota is 10.
+        type: float
+      list_speakers:
+        description: Requests per second of C(ListSpeakers) (pages of 100 speakers); the default quota is 5. V(0)
+          reads with C(DescribeSpeaker) only.
+        type: float
+      list_domains:
+        description: Requests per second of C(ListDomains); the default quota is 2.
+        type: float
+extends_documentation_fragment:
+  - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.domain
+  - speakerops.voiceid._voiceid.WRITE_MODULE
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - speakerops.voiceid._requirements
+seealso:
+  - module: speakerops.voiceid.voiceid_speaker_optout
+  - module: speakerops.voiceid.voiceid_speaker_info
+  - module: speakerops.voiceid.voiceid_domain_info
+  - ref: ansible_collections.speakerops.voiceid.docsite.speakers_and_opt_out
+    description: What opting out and deleting mean for a speaker, side by side.
+  - ref: ansible_collections.speakerops.voiceid.docsite.bulk_opt_outs
+    description: Opting out or deleting tens of thousands of speakers at the speed of the request quotas.
+  - ref: ansible_collections.speakerops.voiceid.docsite.privacy
+    description: Speaker ids are personal data; keeping them out of logs.
+  - ref: ansible_collections.speakerops.voiceid.docsite.end_of_support
+    description: AWS ended support for Voice ID on 2026-05-20.
+  - name: DeleteSpeaker API reference
+    description: The Voice ID API that O(state=absent) calls.
+    link: https://docs.aws.amazon.com/connect/latest/APIReference/API_DeleteSpeaker.html
+  - name: OptOutSpeaker API reference
+    description: The Voice ID API that O(state=opted_out) calls.
+    link: https://docs.aws.amazon.com/connect/latest/APIReference/API_OptOutSpeaker.html
+"""
+
+EXAMPLES = r"""
+- name: Erase a customer's voice data at their request
+  speakerops.voiceid.voiceid_speaker:
+    domain_name: contact-center
+    speaker_id: "{{ customer_id }}"
+    state: absent
+  no_log: true  # speaker ids are personal data
+
+- name: Opt out a customer (the same as voiceid_speaker_optout)
+  speakerops.voiceid.voiceid_speaker:
+    domain_id: "{{ voiceid_domain_id }}"
+    speaker_id: "{{ customer_id }}"
+
+- name: Erase everyone on the list kept in Git, in one task
+  speakerops.voiceid.voiceid_speaker:
+    domain_id: "{{ voiceid_domain_id }}"
+    speaker_ids: "{{ lookup('ansible.builtin.file', 'erasures.txt').splitlines() }}"
+    state: absent
+  no_log: true
+  register: erasures
+
+- name: The same in an account whose quotas AWS raised
+  speakerops.voiceid.voiceid_speaker:
+    domain_id: "{{ voiceid_domain_id }}"
+    speaker_ids: "{{ erasure_ids }}"
+    state: absent
+    request_rates:
+      describe_speaker: 100
+      delete_speaker: 100
+      list_speakers: 50
+
+- name: See what would be deleted without deleting anything
+  speakerops.voiceid.voiceid_speaker:
+    domain_id: "{{ voiceid_domain_id }}"
+    speaker_ids: "{{ erasure_ids }}"
+    state: absent
+  check_mode: true
+  diff: true
+  register: preview
+"""
+
+RETURN = r"""
+speaker:
+  description:
+    - With O(state=opted_out), the speaker's facts as the service reports them after the call; in check mode,
+      when a change is predicted, the facts the speaker would have (what cannot be known before the change,
+      a new generated id or the time of the update, is left out).
+    - With O(state=absent), the speaker's facts as read before the deletion; only its id and domain when the
+      domain had no such speaker.
+  returned: with O(speaker_id)
+  type: dict
+  contains: &speaker_facts
+    customer_speaker_id:
+      description: The client-provided identifier of the speaker.
+      returned: when known
+      type: str
+      sample: customer-0042
+    generated_speaker_id:
+      description: The service-generated identifier of the speaker.
+      returned: when known
+      type: str
+      sample: id#AbCdEfGhIjKlMnOpQrStUv
+    domain_id:
+      description: The identifier of the domain that holds the speaker.
+      returned: always
+      type: str
+      sample: AbCdEfGhIjKlMnOpQrStUv
+    status:
+      description: The speaker's status (for O(state=absent), before the deletion).
+      returned: when the speaker exists or, with O(state=opted_out), is opted out
+      type: str
+      sample: OPTED_OUT
+    created_at:
+      description: When the speaker was created, ISO 8601 in UTC.
+      returned: when known
+      type: str
+      sample: "2025-03-01T09:30:00+00:00"
+    updated_at:
+      description: When the speaker was last updated, ISO 8601 in UTC.
+      returned: when known
+      type: str
+      sample: "2026-04-02T10:00:00+00:00"
+    last_accessed_at:
+      description: When the speaker was last accessed for enrollment or a successful authentication (to the hour).
+      returned: when the service reports it
+      type: str
+      sample: "2026-01-15T13:00:00+00:00"
+speakers:
+  description:
+    - With O(speaker_ids), the facts of every requested speaker, in request order, with the keys of RV(speaker).
+    - For a speaker in RV(failures), its facts as last read, or only its id and domain if it could not be read.
+  returned: with O(speaker_ids)
+  type: list
+  elements: dict
+  contains: *speaker_facts
+changed_speaker_ids:
+  description:
+    - The requested ids of the speakers that were opted out or deleted (in check mode, that would be); each
+      had a successful write. A speaker named by both of its ids appears under both.
+  returned: with O(speaker_ids)
+  type: list
+  elements: str
+  sample: ["customer-0042", "id#AbCdEfGhIjKlMnOpQrStUv"]
+failures:
+  description:
+    - The speakers that could not be opted out or deleted, and why.
+    - No id is in both this and RV(changed_speaker_ids).
+  returned: with O(speaker_ids)
+  type: list
+  elements: dict
+  contains:
+    speaker_id:
+      description: The speaker id as requested.
+      type: str
+      sample: customer-0042
+    code:
+      description: The AWS error code (C(Interrupted) when a signal stopped the run before this speaker was done).
+      type: str
+      sample: AccessDeniedException
+    message:
+      description: The error code and the service's message (and the conflict or resource type).
+      type: str
+      sample: "AccessDeniedException: User is not authorized to perform voiceid:DeleteSpeaker"
+diff:
+  description:
+    - In diff mode, with O(speaker_id), the speaker's facts before and after (empty once deleted).
+    - With O(speaker_ids), each changed speaker's status before (C(absent) when new) and after (C(OPTED_OUT), or
+      C(absent) once deleted).
+  returned: in diff mode
+  type: dict
+  sample: {"before": {"customer-0042": "ENROLLED"}, "after": {"customer-0042": "absent"}}
+"""
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_OPTED_OUT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speaker_task import run_speaker_task
+
+
+def main() -> None:
+    spec = DOMAIN_SPEC.merge(
+        SPEAKER_SPEC,
+        ArgumentSpec({"state": {"type": "str", "choices": list(STATES), "default": STATE_OPTED_OUT}}),
+        request_rates_spec("describe_speaker", "opt_out_speaker", "delete_speaker", "list_speakers", "list_domains"),
+    )
+    module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
+    run_speaker_task(module, module.params["state"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""voiceid_speaker's real main(): one speaker against a Stubber (which checks every request against the
+service model), many against the concurrent in-memory fake; issue 12's option errors and result invariant."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
+import pytest
+from botocore.stub import Stubber
+
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
+from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import FakeVoiceID
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+
+CUSTOMER_ID = "customer-0042"
+GENERATED_ID = "id#GeNeRaTeDsPeAkErId0042"
+CREATED = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
+UPDATED = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
+
+main = voiceid_speaker.main
+
+
+def api_speaker(status: str) -> Dict[str, Any]:
+    return {
+        "CustomerSpeakerId": CUSTOMER_ID,
+        "GeneratedSpeakerId": GENERATED_ID,
+        "DomainId": DOMAIN_ID,
+        "Status": status,
+        "CreatedAt": CREATED,
+        "UpdatedAt": UPDATED,
+    }
+
+
+def facts(status: str) -> Dict[str, Any]:
+    return {
+        "customer_speaker_id": CUSTOMER_ID,
+        "generated_speaker_id": GENERATED_ID,
+        "domain_id": DOMAIN_ID,
+        "status": status,
+        "created_at": "2025-03-01T09:30:00+00:00",
+        "updated_at": "2025-06-01T12:00:00+00:00",
+    }
+
+
+def expect_describe(stub: Stubber, speaker_id: str, status: Optional[str]) -> None:
+    params = {"DomainId": DOMAIN_ID, "SpeakerId": speaker_id}
+    if status is None:
+        stub.add_client_error(
+            "describe_speaker",
+            service_error_code="ResourceNotFoundException",
+            service_message="The speaker was not found.",
+            http_status_code=400,
+            modeled_fields={"ResourceType": "SPEAKER"},
+            expected_params=params,
+        )
+    else:
+        stub.add_response("describe_speaker", {"Speaker": api_speaker(status)}, params)
+
+
+def args(speaker_id: str = CUSTOMER_ID, state: str = "absent", **extra: Any) -> Dict[str, Any]:
+    return dict({"domain_id": DOMAIN_ID, "speaker_id": speaker_id, "state": state, "region": "eu-west-2"}, **extra)
+
+
+# initial status (None: no such speaker) x id kind x check mode -> deleted?
+ABSENT_TABLE = [
+    pytest.param(status, id_kind, check_mode, id=f"{status or 'absent'}-{id_kind}-{'check' if check_mode else 'apply'}")
+    for status in (None, "PENDING", "ENROLLED", "EXPIRED", "OPTED_OUT")
+    for id_kind in ("customer", "generated")
+    for check_mode in (False, True)
+]
+
+
+@pytest.mark.parametrize("status, id_kind, check_mode", ABSENT_TABLE)
+def test_absent_state_table(
+    voiceid: Stubber, run_module: ModuleRunner, status: Optional[str], id_kind: str, check_mode: bool
+) -> None:
+    speaker_id = CUSTOMER_ID if id_kind == "customer" else GENERATED_ID
+    expect_describe(voiceid, speaker_id, status)
+    if status is not None and not check_mode:
+        voiceid.add_response("delete_speaker", {}, {"DomainId": DOMAIN_ID, "SpeakerId": speaker_id})
+
+    result, failed = run_module(main, args(speaker_id), check_mode=check_mode, diff=True)
+
+    assert not failed, result
+    assert result["changed"] is (status is not None)
+    if status is None:
+        key = "customer_speaker_id" if id_kind == "customer" else "generated_speaker_id"
+        assert result["speaker"] == {key: speaker_id, "domain_id": DOMAIN_ID}
+        assert result["diff"] == {"before": {}, "after": {}}
+    else:
+        assert result["speaker"] == facts(status)  # as read before the deletion
+        assert result["diff"] == {"before": facts(status), "after": {}}
+
+
+def test_absent_when_someone_else_deleted_it_meanwhile(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+    voiceid.add_client_error(
+        "delete_speaker",
+        service_error_code="ResourceNotFoundException",
+        service_message="gone",
+        modeled_fields={"ResourceType": "SPEAKER"},
+    )
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["changed"] is False  # the module did not delete it
+
+
+def test_opted_out_is_the_default_state_and_makes_the_same_calls(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+    voiceid.add_response(
+        "opt_out_speaker", {"Speaker": api_speaker("OPTED_OUT")}, {"DomainId": DOMAIN_ID, "SpeakerId": CUSTOMER_ID}
+    )
+    module_args = args()
+    del module_args["state"]
+
+    result, failed = run_module(main, module_args)
+
+    assert not failed, result
+    assert result == {"changed": True, "speaker": facts("OPTED_OUT"), "invocation": result["invocation"]}
+
+
+def test_permanent_error_on_delete_fails_clearly(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+    voiceid.add_client_error("delete_speaker", service_error_code="AccessDeniedException", http_status_code=403)
+
+    result, failed = run_module(main, args())
+
+    assert failed
+    assert result["msg"].startswith(f"Failed to delete speaker in domain {DOMAIN_ID}: AccessDeniedException")
+
+
+def test_client_has_timeouts_and_a_pool_for_the_workers(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_describe(voiceid, CUSTOMER_ID, None)
+    run_module(main, args())
+    [created] = voiceid.created_clients  # type: ignore[attr-defined]
+    assert created["config"].connect_timeout == 5
+    assert created["config"].read_timeout == 10
+    assert created["config"].max_pool_connections == 130
+
+
+# --- option errors (issue 12, items 6, 8, 9) -------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_service(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> FakeVoiceID:
+    fake = FakeVoiceID(
+        DOMAIN_ID, {"enrolled": "ENROLLED", "out": "OPTED_OUT", "expired": "EXPIRED", "denied": "ENROLLED"}
+    )
+    monkeypatch.setattr(VoiceIDModule, "client", lambda self, service, retry_decorator=None, **extra: fake)
+    return fake
+
+
+def bulk_args(*speaker_ids: str, **extra: Any) -> Dict[str, Any]:
+    return dict({"domain_id": DOMAIN_ID, "speaker_ids": list(speaker_ids), "region": "eu-west-2"}, **extra)
+
+
+@pytest.mark.parametrize("module_main", [main, voiceid_speaker_optout.main], ids=["speaker", "optout"])
+@pytest.mark.parametrize(
+    "module_args, message",
+    [
+        ({"domain_id": DOMAIN_ID, "speaker_id": None}, "one of speaker_id and speaker_ids is required"),
+        ({"domain_id": DOMAIN_ID, "speaker_ids": None}, "one of speaker_id and speaker_ids is required"),
+        (bulk_args("a", request_rates={"describe_speaker": float("inf")}), "got inf."),
+        (bulk_args("a", request_rates={"describe_speaker": float("nan")}), "got nan."),
+        (bulk_args("a", request_rates={"opt_out_speaker": 1e-300}), "got 1e-300."),
+    ],
+)
+def test_option_errors_before_any_call(
+    fake_service: FakeVoiceID, run_module: ModuleRunner, module_main: Any, module_args: Dict[str, Any], message: str
+) -> None:
+    result, failed = run_module(module_main, module_args)
+    assert failed
+    assert message in result["msg"]
+    assert "Traceback" not in result["msg"]
+    assert fake_service.calls == []
+
+
+def test_invalid_ids_are_counted_and_only_the_first_20_named(
+    fake_service: FakeVoiceID, run_module: ModuleRunner
+) -> None:
+    bad = [f"bad id {number}" for number in range(100_000)]
+
+    result, failed = run_module(main, bulk_args("fine", *bad))
+
+    assert failed
+    assert "100000 of them do not" in result["msg"]
+    assert "speaker_ids[20] 'bad id 19'" in result["msg"]
+    assert "'bad id 20'" not in result["msg"]
+    assert result["msg"].endswith("; and 99980 more.")
+    assert len(result["msg"]) < 5000
+    assert fake_service.calls == []
+
+
+# --- many speakers --------------------------------------------------------------------------------------------
+
+
+def assert_invariant(result: Dict[str, Any], fake: FakeVoiceID, check_mode: bool = False) -> None:
+    changed = set(result["changed_speaker_ids"])
+    failed = {failure["speaker_id"] for failure in result["failures"]}
+    assert not changed & failed
+    written = {params["SpeakerId"] for params in fake.writes()}
+    if check_mode:
+        assert written == set()
+    else:
+        assert written <= changed
+        assert result["changed"] is bool(written)
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_bulk_absent(fake_service: FakeVoiceID, run_module: ModuleRunner, check_mode: bool) -> None:
+    out_generated = fake_service.find("out")["GeneratedSpeakerId"]  # type: ignore[index]
+
+    result, failed = run_module(
+        main,
+        bulk_args("enrolled", "out", "never-seen", "enrolled", out_generated, state="absent"),
+        check_mode=check_mode,
+        diff=True,
+    )
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["changed_speaker_ids"] == ["enrolled", "out", out_generated]
+    assert result["failures"] == []
+    assert [speaker.get("status") for speaker in result["speakers"]] == ["ENROLLED", "OPTED_OUT", None, "OPTED_OUT"]
+    assert result["diff"] == {
+        "before": {"enrolled": "ENROLLED", "out": "OPTED_OUT", out_generated: "OPTED_OUT"},
+        "after": {"enrolled": "absent", "out": "absent", out_generated: "absent"},
+    }
+    assert_invariant(result, fake_service, check_mode)
+    assert len(fake_service.calls_to("DeleteSpeaker")) == (0 if check_mode else 2)
+    assert (fake_service.find("enrolled") is None) is (not check_mode)
+
+
+def test_bulk_absent_partial_failure(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    fake_service.add_fault("DeleteSpeaker", "AccessDeniedException", speaker_id="denied", status=403)
+
+    result, failed = run_module(main, bulk_args("enrolled", "denied", "expired", state="absent"))
+
+    assert failed
+    assert result["msg"].startswith(f"1 of 3 speakers in domain {DOMAIN_ID} could not be deleted")
+    assert result["changed_speaker_ids"] == ["enrolled", "expired"]
+    assert [failure["speaker_id"] for failure in result["failures"]] == ["denied"]
+    assert_invariant(result, fake_service)
+    rerun, failed = run_module(main, bulk_args("enrolled", "denied", "expired", state="absent"))
+    assert not failed and rerun["changed_speaker_ids"] == ["denied"]
+
+
+@pytest.mark.parametrize("state", ["opted_out", "absent"])
+def test_a_domain_suspended_mid_run_fails_with_every_write_reported(
+    fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
+    for number in range(60):
+        fake_service._create(f"c{number:02d}", "ENROLLED")
+    operation = "DeleteSpeaker" if state == "absent" else "OptOutSpeaker"
+    original_enter = fake_service._enter
+
+    def enter(name: str, params: Dict[str, Any]) -> None:
+        if name == operation and len(fake_service.writes()) >= 20:
+            fake_service.calls.append((name, dict(params)))
+            raise fake_service._error(name, "ConflictException", "suspended", ConflictType="DOMAIN_NOT_ACTIVE")
+        original_enter(name, params)
+
+    monkeypatch.setattr(fake_service, "_enter", enter)
+
+    result, failed = run_module(main, bulk_args(*[f"c{number:02d}" for number in range(60)], state=state))
+
+    assert failed
+    assert result["msg"].startswith("The run stopped (ConflictException: suspended (conflict type DOMAIN_NOT_ACTIVE))")
+    assert result["changed"] is True
+    assert len(result["changed_speaker_ids"]) == 20
+    assert len(result["failures"]) == 40
+    assert len(result["speakers"]) == 60
+    assert_invariant(result, fake_service)
+
+
+def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
+    fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import module as module_utils
+
+    printed: List[int] = []
+    original = module_utils.VoiceIDModule._print_result
+
+    def spy(self: Any, result: Dict[str, Any]) -> None:
+        printed.append(len(result.get("speakers", [])))
+        original(self, result)
+
+    monkeypatch.setattr(module_utils.VoiceIDModule, "_print_result", spy)
+    # Under the test harness ansible-core has no result profile: stream with the encoder jsonify() uses.
+    from ansible.module_utils.common import json as common_json
+
+    monkeypatch.setattr(module_utils, "_module_encoder", common_json._get_legacy_encoder)
+    ids = [f"new-{number:04d}" for number in range(1500)]
+
+    result, failed = run_module(main, bulk_args(*ids), check_mode=True)
+
+    assert not failed, result.get("msg")
+    assert printed == [1500]  # ansible-core's hook was replaced
+    assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ids
+    assert result["changed_speaker_ids"] == ids
+    assert result["invocation"]["module_args"]["speaker_ids"] == ids
