@@ -174,7 +174,8 @@ clean:
 # Full form: sanity with compile and import on every Python the modules support there, units on each of those
 # Pythons, every integration target. Short form: sanity and units on the controller Python, the integration
 # targets but the three longest (MATRIX_SHORT_INTEGRATION_ARGS below). The modules declare Python >= 3.8
-# (tests/config.yml); ansible-core 2.17 runs modules on Python up to 3.12 and ansible-core 2.20 and later from 3.9, so 3.8 is tested under 2.17 and 3.13 under 2.21.
+# (tests/config.yml); ansible-core 2.17 runs modules on Python up to 3.12 and ansible-core 2.20 and later from
+# 3.9, so 3.8 is tested under 2.17 and 3.13 under 2.21.
 # Measured on 2 cores shared with other work (load ~7), venvs warm except 2.18-2.20, 3 integration targets:
 # make test 25 min; 2.17 full 4.3 min, 2.18 3.7, 2.19 3.7, 2.20 6.3, 2.21 full 6.4 (integration 1.6-2.9 min a
 # release, units 14-43 s a Python, sanity 24-93 s). A fresh clone adds about 10 min of virtualenvs.
