@@ -74,11 +74,6 @@ options:
     type: int
     default: 900
   request_rates:
-    description:
-      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
-        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be above 0.
-      - Quotas are per account and region, shared by every client.
-    type: dict
     suboptions:
       list_domains:
         description: Requests per second of C(ListDomains); the default quota is 2.
@@ -113,6 +108,7 @@ notes:
     the decommission guide shows how.
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
+  - speakerops.voiceid._voiceid.REQUEST_RATES
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules

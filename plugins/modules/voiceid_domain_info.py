@@ -24,27 +24,23 @@ options:
   domain_name:
     aliases: [name]
   request_rates:
-    description:
-      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
-        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be above 0.
-      - Quotas are per account and region, shared by every client; lower the rates when other tasks or
-        applications call the same operations at the same time. Throttled requests are retried all the same.
-      - The module calls C(DescribeDomain) only with O(domain_id), and C(ListDomains) otherwise; then
-        C(ListTagsForResource) once per domain it returns.
-    type: dict
     suboptions:
       describe_domain:
-        description: Requests per second of C(DescribeDomain); the default quota is 2.
+        description: Requests per second of C(DescribeDomain), called only with O(domain_id); the default quota
+          is 2.
         type: float
       list_domains:
-        description: Requests per second of C(ListDomains) (pages of 10 domains); the default quota is 2.
+        description: Requests per second of C(ListDomains) (pages of 10 domains), called without O(domain_id);
+          the default quota is 2.
         type: float
       list_tags_for_resource:
-        description: Requests per second of C(ListTagsForResource); AWS publishes no quota for it, the default is 2.
+        description: Requests per second of C(ListTagsForResource), called once per domain returned; AWS
+          publishes no quota for it, the default is 2.
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
+  - speakerops.voiceid._voiceid.REQUEST_RATES
   - speakerops.voiceid._voiceid.INFO_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -26,23 +26,18 @@ options:
       - Left out, every fraudster of the domain is returned, whatever its watchlists.
     type: str
   request_rates:
-    description:
-      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
-        rate quotas AWS has raised. Unset operations keep the default. Each rate must be above 0.
-      - The module calls C(ListDomains) only with O(domain_name).
-    type: dict
     suboptions:
       list_fraudsters:
-        description:
-          - Requests per second of C(ListFraudsters). AWS publishes no quota for it; the default is 2, the lowest Voice
-            ID quota.
+        description: Requests per second of C(ListFraudsters); AWS publishes no quota for it, the default is 2.
         type: float
       list_domains:
-        description: Requests per second of C(ListDomains); the default quota is 2.
+        description: Requests per second of C(ListDomains), called only with O(domain_name); the default quota
+          is 2.
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
+  - speakerops.voiceid._voiceid.REQUEST_RATES
   - speakerops.voiceid._voiceid.INFO_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -37,27 +37,23 @@ options:
     elements: str
     choices: [ENROLLED, EXPIRED, OPTED_OUT, PENDING]
   request_rates:
-    description:
-      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
-        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be above 0.
-      - Quotas are per account and region, shared by every client; lower the rates when other tasks or
-        applications call the same operations at the same time.
-      - The module calls C(ListDomains) only with O(domain_name), C(DescribeSpeaker) only with O(speaker_id),
-        and C(ListSpeakers) otherwise.
-    type: dict
     suboptions:
       describe_speaker:
-        description: Requests per second of C(DescribeSpeaker); the default quota is 10.
+        description: Requests per second of C(DescribeSpeaker), called only with O(speaker_id); the default
+          quota is 10.
         type: float
       list_speakers:
-        description: Requests per second of C(ListSpeakers); the default quota is 5.
+        description: Requests per second of C(ListSpeakers) (pages of 100 speakers), called without
+          O(speaker_id); the default quota is 5.
         type: float
       list_domains:
-        description: Requests per second of C(ListDomains); the default quota is 2.
+        description: Requests per second of C(ListDomains), called only with O(domain_name); the default quota
+          is 2.
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
+  - speakerops.voiceid._voiceid.REQUEST_RATES
   - speakerops.voiceid._voiceid.INFO_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -42,14 +42,6 @@ options:
     type: list
     elements: str
   request_rates:
-    description:
-      - The most requests per second the module sends of each operation, for accounts whose Voice ID request
-        rate quotas AWS has raised. Unset operations keep AWS's default quota. Each rate must be a number
-        between 0.01 and 10000; O(request_rates.list_speakers) may also be V(0).
-      - Quotas are per account and region, shared by every client; lower the rates when other tasks or
-        applications call the same operations at the same time. Throttled requests are retried all the same.
-      - The module calls C(ListDomains) only with O(domain_name), C(ListSpeakers) only with O(speaker_ids).
-    type: dict
     suboptions:
       describe_speaker:
         description: Requests per second of C(DescribeSpeaker); the default quota is 10.
@@ -58,15 +50,17 @@ options:
         description: Requests per second of C(OptOutSpeaker); the default quota is 10.
         type: float
       list_speakers:
-        description: Requests per second of C(ListSpeakers) (pages of 100 speakers); the default quota is 5. V(0)
-          reads with C(DescribeSpeaker) only.
+        description: Requests per second of C(ListSpeakers) (pages of 100 speakers), called only with
+          O(speaker_ids); the default quota is 5. V(0) reads with C(DescribeSpeaker) only.
         type: float
       list_domains:
-        description: Requests per second of C(ListDomains); the default quota is 2.
+        description: Requests per second of C(ListDomains), called only with O(domain_name); the default quota
+          is 2.
         type: float
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
+  - speakerops.voiceid._voiceid.REQUEST_RATES
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
