@@ -16,8 +16,6 @@ from typing import Dict
 from typing import Iterator
 from typing import NoReturn
 from typing import Optional
-from typing import Type
-from typing import TypeVar
 from urllib.parse import urlparse
 
 try:
@@ -31,6 +29,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from .client import RateLimiter
 from .client import VoiceIDClient
+from .domain_client import DomainClient
 from .engine import CONNECTION_POOL_SIZE
 from .errors import END_OF_SUPPORT_NOTICE
 from .errors import ApiError
@@ -69,9 +68,6 @@ def _module_encoder() -> Any:
         return None
 
 
-Client = TypeVar("Client", bound=VoiceIDClient)
-
-
 def is_aws_endpoint(endpoint_url: Optional[str]) -> bool:
     """Whether a client's endpoint is AWS's own Voice ID endpoint (voiceid.<region>.amazonaws.com and the
     like), rather than one the user set."""
@@ -94,16 +90,20 @@ class VoiceIDModule(AnsibleAWSModule):
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
     _aws_endpoint = False
 
-    def voiceid_client(
-        self,
-        limiter: Optional[RateLimiter] = None,
-        retry: Optional[RetryPolicy] = None,
-        client_class: Type[Client] = VoiceIDClient,  # type: ignore[assignment]
-    ) -> Client:
-        """The module's client: VoiceIDClient, or a subclass with more calls (DomainClient)."""
+    def _boto_client(self) -> Any:
         boto_client = self.client("voice-id", config=botocore.config.Config(**_BOTOCORE_CONFIG))
         self._aws_endpoint = is_aws_endpoint(boto_client.meta.endpoint_url)
-        return client_class(boto_client, retry=retry, limiter=limiter)
+        return boto_client
+
+    def voiceid_client(
+        self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None
+    ) -> VoiceIDClient:
+        """The client of the speaker and domain-lookup calls."""
+        return VoiceIDClient(self._boto_client(), retry=retry, limiter=limiter)
+
+    def domain_client(self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None) -> DomainClient:
+        """The same, with the calls that create, change, tag and delete domains and read their watchlists."""
+        return DomainClient(self._boto_client(), retry=retry, limiter=limiter)
 
     def explain(self, api_error: ApiError) -> str:
         """The part of a failure message that comes from AWS; when AWS's own endpoint is not there, also that
