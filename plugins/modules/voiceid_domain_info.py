@@ -49,10 +49,14 @@ seealso:
   - module: speakerops.voiceid.voiceid_speaker_info
   - module: speakerops.voiceid.voiceid_speaker_optout
   - module: speakerops.voiceid.voiceid_domain
+  - module: speakerops.voiceid.voiceid_watchlist_info
+  - module: speakerops.voiceid.voiceid_fraudster_info
   - ref: ansible_collections.speakerops.voiceid.docsite.getting_started
     description: Finding the domain to work in, and the AWS options every module takes.
   - ref: ansible_collections.speakerops.voiceid.docsite.end_of_support
     description: AWS ended support for Voice ID on 2026-05-20, and what it asks customers to do.
+  - ref: ansible_collections.speakerops.voiceid.docsite.decommission
+    description: Inventory, export and delete every domain of every account and region, as AWS asks.
   - name: DescribeDomain API reference
     description: The Voice ID API that this module calls for one domain id.
     link: https://docs.aws.amazon.com/connect/latest/APIReference/API_DescribeDomain.html

@@ -60,6 +60,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._requirements
 seealso:
   - module: speakerops.voiceid.voiceid_domain_info
+  - module: speakerops.voiceid.voiceid_speaker
   - module: speakerops.voiceid.voiceid_speaker_optout
   - ref: ansible_collections.speakerops.voiceid.docsite.speakers_and_opt_out
     description: Speakers, their statuses, and what the audit shows.

@@ -43,6 +43,8 @@ seealso:
   - module: speakerops.voiceid.voiceid_speaker_info
   - ref: ansible_collections.speakerops.voiceid.docsite.decommission
     description: Export and delete every Voice ID domain of every account and region.
+  - ref: ansible_collections.speakerops.voiceid.docsite.end_of_support
+    description: AWS ended support for Voice ID on 2026-05-20, and what it asks customers to do.
   - name: ListWatchlists API reference
     description: The Voice ID API that this module calls.
     link: https://docs.aws.amazon.com/connect/latest/APIReference/API_connect-voice-id_ListWatchlists.html

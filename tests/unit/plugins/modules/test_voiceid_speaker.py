@@ -298,16 +298,21 @@ def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
         original(self, result)
 
     monkeypatch.setattr(module_utils.VoiceIDModule, "_print_result", spy)
-    # Under the test harness ansible-core has no result profile: stream with the encoder jsonify() uses.
+    # ansible-core 2.19 and later print results through a hook that the module replaces; older releases print
+    # the result themselves, whole, and must still get it right.
+    from ansible.module_utils import basic
     from ansible.module_utils.common import json as common_json
 
-    monkeypatch.setattr(module_utils, "_module_encoder", common_json._get_legacy_encoder)
+    has_hook = hasattr(basic.AnsibleModule, "_record_module_result")
+    if has_hook:
+        # Under the test harness ansible-core has no result profile: stream with the encoder jsonify() uses.
+        monkeypatch.setattr(module_utils, "_module_encoder", common_json._get_legacy_encoder)
     ids = [f"new-{number:04d}" for number in range(1500)]
 
     result, failed = run_module(main, bulk_args(*ids), check_mode=True)
 
     assert not failed, result.get("msg")
-    assert printed == [1500]  # ansible-core's hook was replaced
+    assert printed == ([1500] if has_hook else [])  # where there is a hook, it was replaced
     assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ids
     assert result["changed_speaker_ids"] == ids
     assert result["invocation"]["module_args"]["speaker_ids"] == ids
