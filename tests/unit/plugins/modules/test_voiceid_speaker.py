@@ -128,7 +128,11 @@ def test_opted_out_is_the_default_state_and_makes_the_same_calls(voiceid: Stubbe
     result, failed = run_module(main, module_args)
 
     assert not failed, result
-    assert result == {"changed": True, "speaker": facts("OPTED_OUT"), "invocation": result["invocation"]}
+    # ansible-core 2.21 leaves `invocation` out of the result; older releases add it.
+    assert {key: value for key, value in result.items() if key != "invocation"} == {
+        "changed": True,
+        "speaker": facts("OPTED_OUT"),
+    }
 
 
 def test_permanent_error_on_delete_fails_clearly(voiceid: Stubber, run_module: ModuleRunner) -> None:
@@ -315,4 +319,5 @@ def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
     assert printed == ([1500] if has_hook else [])  # where there is a hook, it was replaced
     assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ids
     assert result["changed_speaker_ids"] == ids
-    assert result["invocation"]["module_args"]["speaker_ids"] == ids
+    if "invocation" in result:  # ansible-core 2.21 leaves it out
+        assert result["invocation"]["module_args"]["speaker_ids"] == ids
