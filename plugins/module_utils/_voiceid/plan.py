@@ -23,6 +23,7 @@ from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import Iterable
+from typing import Iterator
 from typing import List
 from typing import Optional
 from typing import Tuple
@@ -332,17 +333,23 @@ class RunResult:
             return before
         return request_facts(self.domain_id, record.speaker_id)
 
-    def speakers(self) -> List[SpeakerFacts]:
-        return [self.speaker(record) for record in self.records]
+    def iter_speakers(self) -> Iterator[SpeakerFacts]:
+        """The facts of every requested speaker, in request order, one at a time."""
+        for record in self.records:
+            yield self.speaker(record)
 
-    def result(self) -> Dict[str, Any]:
+    def speakers(self) -> List[SpeakerFacts]:
+        return list(self.iter_speakers())
+
+    def result(self, speakers: bool = True) -> Dict[str, Any]:
+        """The module's return values; without `speakers` when the caller prints them itself (iter_speakers)."""
         changed_speaker_ids = self.changed_speaker_ids
-        return {
-            "changed": bool(changed_speaker_ids),
-            "speakers": self.speakers(),
-            "changed_speaker_ids": changed_speaker_ids,
-            "failures": self.failures,
-        }
+        result: Dict[str, Any] = {"changed": bool(changed_speaker_ids)}
+        if speakers:
+            result["speakers"] = self.speakers()
+        result["changed_speaker_ids"] = changed_speaker_ids
+        result["failures"] = self.failures
+        return result
 
     def diff(self) -> Dict[str, Any]:
         """Each changed speaker's status before ('absent' if new) and after ('absent' once deleted)."""
