@@ -550,7 +550,10 @@ def test_delete_of_a_domain_deleted_meanwhile_is_ok(voiceid: Stubber, run_module
         ({"tags": {"k": "semi;colon"}}, "the value of 'k' has a character outside the allowed set"),
         ({"tags": {"k#": "v"}}, "the key 'k#' has a character outside the allowed set"),
         ({"tags": {f"k{n}": "v" for n in range(201)}}, "201 tags, more than 200"),
-        ({"request_rates": {"create_domain": 0}}, "request_rates.create_domain must be requests per second above 0"),
+        (
+            {"request_rates": {"create_domain": 0}},
+            "request_rates.create_domain must be between 0.01 and 10000 requests per second",
+        ),
     ],
 )
 def test_invalid_options_fail_before_any_call(

@@ -139,7 +139,7 @@ def test_an_unknown_watchlist_fails(voiceid: Stubber, run_module: ModuleRunner) 
         (
             voiceid_fraudster_info.main,
             {"domain_id": DOMAIN, "request_rates": {"list_fraudsters": -1}},
-            "request_rates.list_fraudsters must be requests per second above 0",
+            "request_rates.list_fraudsters must be between 0.01 and 10000 requests per second",
         ),
         (voiceid_fraudster_info.main, {}, "one of the following is required: domain_id, domain_name"),
         (voiceid_watchlist_info.main, {"domain_id": DOMAIN, "domain_name": "x"}, "mutually exclusive"),
