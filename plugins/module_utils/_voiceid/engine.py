@@ -42,6 +42,8 @@ from .errors import INTERRUPTED
 from .errors import ApiError
 from .errors import VoiceIDError
 from .facts import SPEAKER_STATUSES
+from .facts import CompactSpeakerFacts
+from .facts import Facts
 from .facts import SpeakerFacts
 from .facts import speaker_facts
 from .plan import DELETE
@@ -255,9 +257,9 @@ class SpeakerRun:
 
     # --- what reads learn -----------------------------------------------------------------------------------
 
-    def _facts(self, api_speaker: Dict[str, Any]) -> SpeakerFacts:
+    def _facts(self, api_speaker: Dict[str, Any]) -> Facts:
         """speaker_facts(), with the strings every speaker repeats (status, domain id, the requested ids) shared
-        rather than held once per speaker: a run may hold 100,000 of them."""
+        rather than held once per speaker, and kept compact: a run may hold 100,000 of them."""
         facts = speaker_facts(api_speaker)
         status = facts.get("status")
         facts["status"] = _STATUSES.get(status, status) if isinstance(status, str) else status
@@ -270,9 +272,9 @@ class SpeakerRun:
                 facts[key] = record.speaker_id
         if facts["status"] is None:
             del facts["status"]
-        return facts
+        return CompactSpeakerFacts.of(facts)
 
-    def _learn(self, found: Dict[str, Optional[SpeakerFacts]], confirmed: bool = True) -> None:
+    def _learn(self, found: Dict[str, Optional[Facts]], confirmed: bool = True) -> None:
         """Record what a read found of some requested ids; queue the writes that are needed, and (for a page)
         the describes that must confirm a speaker before its write."""
         writes = []
@@ -373,7 +375,7 @@ class SpeakerRun:
                 )
 
     def _read_page(self, page: Dict[str, Any], last: float) -> None:
-        found: Dict[str, Optional[SpeakerFacts]] = {}
+        found: Dict[str, Optional[Facts]] = {}
         for summary in page["SpeakerSummaries"]:
             for key in ("CustomerSpeakerId", "GeneratedSpeakerId"):
                 speaker_id = summary.get(key)
@@ -387,7 +389,7 @@ class SpeakerRun:
             self._pages_read += 1
 
     def _write(self, speaker_id: str) -> None:
-        after: Optional[SpeakerFacts] = None
+        after: Optional[Facts] = None
         try:
             if self.state == STATE_ABSENT:
                 self.client.delete_speaker(self.domain_id, speaker_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 from typing import Dict
+from typing import Iterator
 from typing import Mapping
 from typing import Optional
 from typing import Tuple
@@ -21,6 +22,8 @@ OPTED_OUT = "OPTED_OUT"
 SPEAKER_STATUSES = ("ENROLLED", "EXPIRED", OPTED_OUT, "PENDING")
 
 SpeakerFacts = Dict[str, Any]
+# What the engine keeps of a speaker: a SpeakerFacts, or the same in CompactSpeakerFacts.
+Facts = Mapping[str, Any]
 
 _SPEAKER_KEYS: Tuple[Tuple[str, str], ...] = (
     ("CustomerSpeakerId", "customer_speaker_id"),
@@ -42,12 +45,48 @@ def iso_timestamp(value: Any) -> Any:
     return value
 
 
+_FACT_KEYS = tuple(key for _api_key, key in _SPEAKER_KEYS)
+
+
+class CompactSpeakerFacts(Mapping[str, Any]):
+    """A speaker's facts, read-only, equal to the dict speaker_facts() made them from (same keys, same order,
+    same values) in a third of its memory: a bulk run keeps one per requested speaker, 100,000 of them."""
+
+    __slots__ = _FACT_KEYS
+
+    def __init__(self, facts: Mapping[str, Any]) -> None:
+        for key, value in facts.items():
+            setattr(self, key, value)
+
+    @staticmethod
+    def of(facts: SpeakerFacts) -> Facts:
+        """facts in compact form, or facts itself when it has a key CompactSpeakerFacts does not hold."""
+        return CompactSpeakerFacts(facts) if all(key in _FACT_KEYS for key in facts) else facts
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _FACT_KEYS:
+            raise KeyError(key)
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in _FACT_KEYS if hasattr(self, key))
+
+    def __len__(self) -> int:
+        return sum(1 for _key in self)
+
+    def __repr__(self) -> str:
+        return f"CompactSpeakerFacts({dict(self)!r})"
+
+
 def speaker_facts(speaker: Mapping[str, Any]) -> SpeakerFacts:
     """A Speaker or SpeakerSummary of the API as the modules return it; absent fields stay absent."""
     return {key: iso_timestamp(speaker[api_key]) for api_key, key in _SPEAKER_KEYS if api_key in speaker}
 
 
-def predicted_opt_out(before: Optional[SpeakerFacts], domain_id: str, speaker_id: str) -> SpeakerFacts:
+def predicted_opt_out(before: Optional[Facts], domain_id: str, speaker_id: str) -> SpeakerFacts:
     """What OptOutSpeaker would make of the speaker, for check mode: what cannot be known yet
     (a new generated id, the new update time) is left out."""
     if before is not None:

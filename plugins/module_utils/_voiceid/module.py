@@ -12,7 +12,9 @@ import contextlib
 import json
 import sys
 from typing import Any
+from typing import Callable
 from typing import Dict
+from typing import Iterable
 from typing import Iterator
 from typing import NoReturn
 from typing import Optional
@@ -24,6 +26,7 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore before any of this runs.
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -86,6 +89,9 @@ class VoiceIDModule(AnsibleAWSModule):
         if self._record_result_as_usual is not None:
             inner._record_module_result = self._print_result
 
+    # Set by exit_with_speakers(): what makes the speakers _print_result prints one by one.
+    _streamed_speakers: Optional[Callable[[], Iterator[Dict[str, Any]]]] = None
+
     # Set by voiceid_client(): whether the client talks to AWS's own endpoint (no endpoint_url option, no
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
     _aws_endpoint = False
@@ -131,15 +137,42 @@ class VoiceIDModule(AnsibleAWSModule):
         failure.update(self._gather_versions())
         self.fail_json(**failure)
 
+    def exit_with_speakers(
+        self,
+        result: Dict[str, Any],
+        speakers: Callable[[], Iterator[Dict[str, Any]]],
+        count: int,
+        failure: Optional[str],
+    ) -> NoReturn:
+        """Exit with result plus `speakers`, the count facts that speakers() yields (or fail with the message
+        failure). When ansible-core prints results through its hook (2.19 and later) and the list is long, the
+        list is never built: _print_result prints each speaker as speakers() makes it, through the same no_log
+        filter ansible-core applies to a result (which would otherwise copy every speaker's dict). Older
+        versions get the list, as usual."""
+        if count >= _STREAM_FROM and self._record_result_as_usual is not None and _module_encoder() is not None:
+            self._streamed_speakers = speakers
+        else:
+            result["speakers"] = list(speakers())
+        if failure:
+            self.fail_json(msg=failure, **result)
+        self.exit_json(**result)
+
     def _print_result(self, o: Dict[str, Any]) -> None:
         """Replaces ansible-core's hook that prints the result (AnsibleModule._record_module_result, 2.19 and
         later, on the AnsibleModule inside AnsibleAWSModule). A bulk result may list 100,000 speakers (27 MB of
         JSON): printed speaker by speaker with the same encoder, the JSON of the whole result is never held in
-        memory, let alone three times (the string, its formatted copy, its encoded bytes). Small results print
-        as usual; older ansible-core versions never call the hook."""
-        speakers = o.get("speakers")
+        memory, let alone three times (the string, its formatted copy, its encoded bytes). The speakers of
+        exit_with_speakers() are made as they are printed, each filtered for no_log values here. Small results
+        print as usual; older ansible-core versions never call the hook."""
+        streamed, self._streamed_speakers = self._streamed_speakers, None
+        speakers: Optional[Iterable[Dict[str, Any]]] = None
+        if streamed is not None:
+            no_log_values = self._module.no_log_values
+            speakers = (remove_values(speaker, no_log_values) for speaker in streamed())
+        elif isinstance(o.get("speakers"), list) and len(o["speakers"]) >= _STREAM_FROM:
+            speakers = o["speakers"]  # filtered by ansible-core already
         encoder = _module_encoder()
-        if encoder is None or not isinstance(speakers, list) or len(speakers) < _STREAM_FROM:
+        if encoder is None or speakers is None:
             if self._record_result_as_usual is not None:
                 self._record_result_as_usual(o)
             return

@@ -23,12 +23,14 @@ from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import Iterable
+from typing import Iterator
 from typing import List
 from typing import Optional
 from typing import Tuple
 
 from .errors import ApiError
 from .facts import OPTED_OUT
+from .facts import Facts
 from .facts import SpeakerFacts
 from .facts import predicted_opt_out
 from .ids import is_generated_speaker_id
@@ -76,7 +78,7 @@ class Decision:
         return f"Decision({self.action!r}, call={self.call!r}, failure={self.failure!r})"
 
 
-def decide(state: str, before: Optional[SpeakerFacts], speaker_id: str, check_mode: bool) -> Decision:
+def decide(state: str, before: Optional[Facts], speaker_id: str, check_mode: bool) -> Decision:
     """The one decision. before: the speaker as read, None when the domain has no speaker with this id."""
     if state == STATE_ABSENT:
         if before is None:
@@ -92,7 +94,7 @@ def decide(state: str, before: Optional[SpeakerFacts], speaker_id: str, check_mo
     return Decision(OPT_OUT, call=not check_mode)
 
 
-def predicted(state: str, before: Optional[SpeakerFacts], domain_id: str, speaker_id: str) -> Optional[SpeakerFacts]:
+def predicted(state: str, before: Optional[Facts], domain_id: str, speaker_id: str) -> Optional[SpeakerFacts]:
     """The speaker after the change, for check mode (None: it would be gone)."""
     return None if state == STATE_ABSENT else predicted_opt_out(before, domain_id, speaker_id)
 
@@ -120,8 +122,8 @@ class SpeakerRecord:
     def __init__(self, speaker_id: str) -> None:
         self.speaker_id = speaker_id
         self.stage = UNKNOWN
-        self.before: Optional[SpeakerFacts] = None  # as read; None when absent (or not read)
-        self.after: Optional[SpeakerFacts] = None  # as written or predicted; None when deleted
+        self.before: Optional[Facts] = None  # as read; None when absent (or not read)
+        self.after: Optional[Facts] = None  # as written or predicted; None when deleted
         self.failure: Optional[ApiError] = None
         self.primary: Optional[SpeakerRecord] = None  # FOLLOWS: the record whose write decides this one
 
@@ -170,14 +172,14 @@ class Ledger:
         if record.stage == UNKNOWN:
             self.unknown -= 1
 
-    def _claim(self, record: SpeakerRecord, before: Optional[SpeakerFacts]) -> None:
+    def _claim(self, record: SpeakerRecord, before: Optional[Facts]) -> None:
         self._claims[record.speaker_id] = record
         for key in ("customer_speaker_id", "generated_speaker_id"):
             other = (before or {}).get(key)
             if other:
                 self._claims.setdefault(other, record)
 
-    def _claimant(self, speaker_id: str, before: Optional[SpeakerFacts]) -> Optional[SpeakerRecord]:
+    def _claimant(self, speaker_id: str, before: Optional[Facts]) -> Optional[SpeakerRecord]:
         for key in (speaker_id, (before or {}).get("generated_speaker_id"), (before or {}).get("customer_speaker_id")):
             if key and key in self._claims:
                 return self._claims[key]
@@ -187,7 +189,7 @@ class Ledger:
         """How many requested speakers no read has seen yet (neither settled nor suspected)."""
         return self.unknown - len(self.suspected)
 
-    def learn(self, speaker_id: str, before: Optional[SpeakerFacts], confirmed: bool = True) -> bool:
+    def learn(self, speaker_id: str, before: Optional[Facts], confirmed: bool = True) -> bool:
         """A read found the speaker (before) or found that the domain has none with this id (None).
         confirmed: the read is DescribeSpeaker's; a ListSpeakers page (confirmed=False) only settles speakers
         that need nothing, and leaves the others suspected, for DescribeSpeaker to confirm."""
@@ -240,7 +242,7 @@ class Ledger:
         record.stage = FAILED
         record.failure = error
 
-    def written(self, speaker_id: str, after: Optional[SpeakerFacts]) -> None:
+    def written(self, speaker_id: str, after: Optional[Facts]) -> None:
         """The speaker's write succeeded; after: the speaker as the service answered (None: deleted)."""
         record = self.records[speaker_id]
         record.stage = CHANGED
@@ -320,7 +322,7 @@ class RunResult:
                 failures.append({"speaker_id": record.speaker_id, "code": failure.code, "message": failure.describe()})
         return failures
 
-    def speaker(self, record: SpeakerRecord) -> SpeakerFacts:
+    def speaker(self, record: SpeakerRecord) -> Facts:
         """The facts returned for one speaker: for absent, as read before the deletion; for opted_out, as
         written or predicted, else as read, else only what the request says."""
         stage = self.resolved(record)[0]
@@ -332,17 +334,24 @@ class RunResult:
             return before
         return request_facts(self.domain_id, record.speaker_id)
 
-    def speakers(self) -> List[SpeakerFacts]:
-        return [self.speaker(record) for record in self.records]
+    def iter_speakers(self) -> Iterator[SpeakerFacts]:
+        """The facts of every requested speaker, in request order, one at a time."""
+        for record in self.records:
+            facts = self.speaker(record)
+            yield facts if isinstance(facts, dict) else dict(facts)
 
-    def result(self) -> Dict[str, Any]:
+    def speakers(self) -> List[SpeakerFacts]:
+        return list(self.iter_speakers())
+
+    def result(self, speakers: bool = True) -> Dict[str, Any]:
+        """The module's return values; without `speakers` when the caller prints them itself (iter_speakers)."""
         changed_speaker_ids = self.changed_speaker_ids
-        return {
-            "changed": bool(changed_speaker_ids),
-            "speakers": self.speakers(),
-            "changed_speaker_ids": changed_speaker_ids,
-            "failures": self.failures,
-        }
+        result: Dict[str, Any] = {"changed": bool(changed_speaker_ids)}
+        if speakers:
+            result["speakers"] = self.speakers()
+        result["changed_speaker_ids"] = changed_speaker_ids
+        result["failures"] = self.failures
+        return result
 
     def diff(self) -> Dict[str, Any]:
         """Each changed speaker's status before ('absent' if new) and after ('absent' once deleted)."""

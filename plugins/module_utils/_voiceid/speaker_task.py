@@ -50,15 +50,12 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
             )
             outcome = run.run()
 
-    result = outcome.result()
+    result = outcome.result(speakers=False)
     if module._diff:
         result["diff"] = outcome.diff()
     for warning in run.warnings:
         module.warn(warning)
     message = outcome.failure_message(explain=module.explain)
-    # The result holds what is reported; the run's own records (100,000 with as many speakers) can go before
-    # Ansible copies and prints the result.
-    del run, outcome
-    if message:
-        module.fail_json(msg=message, **result)
-    module.exit_json(**result)
+    # The speakers' facts are made from the run's records as they are printed (100,000 with as many speakers):
+    # never all at once where ansible-core's result handling can print them one by one.
+    module.exit_with_speakers(result, outcome.iter_speakers, len(outcome.records), message)

@@ -49,3 +49,29 @@ def test_predicted_opt_out_keeps_known_facts_but_not_the_update_time() -> None:
         "status": "OPTED_OUT",
         "created_at": "y",
     }
+
+
+def test_compact_speaker_facts_equal_the_dict_they_are_made_from_in_order() -> None:
+    speaker = {
+        "GeneratedSpeakerId": "id#" + "G" * 22,
+        "CustomerSpeakerId": "c-1",
+        "DomainId": "A" * 22,
+        "Status": "OPTED_OUT",
+        "UpdatedAt": datetime.datetime(2025, 1, 3, 4, 5, 6),
+    }
+    made = facts.speaker_facts(speaker)
+    compact = facts.CompactSpeakerFacts.of(made)
+
+    assert isinstance(compact, facts.CompactSpeakerFacts)
+    assert compact == made and made == compact
+    assert list(dict(compact).items()) == list(made.items())  # same keys, same order, same values
+    assert len(compact) == 5
+    assert compact.get("created_at") is None and "created_at" not in compact
+    assert compact["status"] == "OPTED_OUT"
+    assert compact != dict(made, status="ENROLLED")
+    assert not hasattr(compact, "__dict__")  # slots: the point is its size
+
+
+def test_compact_speaker_facts_leave_a_dict_with_other_keys_as_it_is() -> None:
+    other = {"customer_speaker_id": "c-1", "something_new": 1}
+    assert facts.CompactSpeakerFacts.of(other) is other
