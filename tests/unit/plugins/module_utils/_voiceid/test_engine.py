@@ -396,3 +396,19 @@ def test_the_time_budget_bounds_retries_of_one_request(hung_port: int) -> None:
         client.describe_speaker(DOMAIN_ID, "c1")
     assert error.value.api_error.code == "ReadTimeoutError"
     assert not error.value.api_error.unreachable  # one attempt, then the budget was spent
+
+
+def test_a_domain_wide_error_answered_to_list_speakers_stops_the_run() -> None:
+    """The ListSpeakers side of a run stops it too: the domain turned SUSPENDED while paging."""
+    requested = [f"c{number:03d}" for number in range(300)]
+    fake = FakeVoiceID(DOMAIN_ID, dict.fromkeys(requested, "ENROLLED"))
+    fake.faults[("ListSpeakers", None)] = [("ConflictException", 400, {"ConflictType": "DOMAIN_NOT_ACTIVE"})]
+    limiter = RequestRateLimiter({"describe_speaker": 50.0, "opt_out_speaker": 50.0, "list_speakers": 5.0})
+    client = VoiceIDClient(fake, RetryPolicy(sleep=[].append), limiter=limiter)
+
+    outcome = SpeakerRun(client, DOMAIN_ID, requested, STATE_OPTED_OUT, False, use_list=True).run()
+
+    assert outcome.abort is not None and outcome.abort.conflict_type == "DOMAIN_NOT_ACTIVE"
+    assert len(outcome.changed_speaker_ids) + len(outcome.failures) == 300
+    assert len(outcome.failures) > 0  # going on by DescribeSpeaker alone would have opted out all 300
+    assert_invariant(outcome, fake)
