@@ -268,7 +268,6 @@ from typing import Dict
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import DomainChangeError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import DomainRun
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import WantedDomain
@@ -337,7 +336,7 @@ def main() -> None:
 
     with module.failing_on_errors(context=f" '{params['name']}'"):
         wanted = check_options(params)
-        rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
+        rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
         client = module.domain_client(limiter=RequestRateLimiter(rates))
         run = DomainRun(client, wanted, module.check_mode, wait=params["wait"], wait_timeout=params["wait_timeout"])
         try:

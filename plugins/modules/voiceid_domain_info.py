@@ -189,7 +189,6 @@ domains:
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import domain_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import add_tags
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import find_domains
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
@@ -208,7 +207,7 @@ def main() -> None:
 
     with module.failing_on_errors(context=f" {domain_id}" if domain_id is not None else ""):
         check_domain_options(domain_id, params["domain_name"])
-        rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
+        rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
         client = module.domain_client(limiter=RequestRateLimiter(rates))
         domains = find_domains(client, domain_id=domain_id, name=params["domain_name"])
         warnings = add_tags(client, domains)

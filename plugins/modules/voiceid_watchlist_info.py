@@ -111,7 +111,6 @@ watchlists:
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_client import DOMAIN_REQUEST_RATES
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
@@ -127,7 +126,7 @@ def main() -> None:
 
     with module.failing_on_errors():
         check_domain_options(params["domain_id"], params["domain_name"])
-        rates = dict(DOMAIN_REQUEST_RATES, **check_request_rates("request_rates", params["request_rates"], ()))
+        rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
         client = module.domain_client(limiter=RequestRateLimiter(rates))
         domain_id = resolve_domain_id(client, domain_id=params["domain_id"], domain_name=params["domain_name"])
 

@@ -26,23 +26,6 @@ ApiDomain = Dict[str, Any]
 # The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
 LIST_PAGE_SIZE = 100
 
-# Request rates of the operations only these modules call (requests per second, per account and region).
-# CreateDomain, UpdateDomain and DeleteDomain: AWS's default quota for domain operations, 2 per second ("Voice
-# ID quotas" in the Amazon Connect administrator guide). AWS publishes no quota for the tag, watchlist and
-# fraudster operations: they get the lowest documented Voice ID quota, 2 per second, until a user who knows
-# better sets request_rates. ratelimit.DEFAULT_REQUEST_RATES has the speaker operations and
-# DescribeDomain/ListDomains.
-DOMAIN_REQUEST_RATES: Dict[str, float] = {
-    "create_domain": 2.0,
-    "update_domain": 2.0,
-    "delete_domain": 2.0,
-    "tag_resource": 2.0,
-    "untag_resource": 2.0,
-    "list_tags_for_resource": 2.0,
-    "list_watchlists": 2.0,
-    "list_fraudsters": 2.0,
-}
-
 
 class DomainClient(VoiceIDClient):
     """VoiceIDClient with the calls that create, change, tag and delete domains and read their watchlists."""

@@ -32,6 +32,18 @@ DEFAULT_REQUEST_RATES: Dict[str, float] = {
     "list_speakers": 5.0,
     "describe_domain": 2.0,
     "list_domains": 2.0,
+    # CreateDomain, UpdateDomain and DeleteDomain: AWS's default quota for domain operations, 2 per second
+    # ("Voice ID quotas" in the Amazon Connect administrator guide). AWS publishes no quota for the tag,
+    # watchlist and fraudster operations: they get the lowest documented Voice ID quota, 2 per second, until a
+    # user who knows better sets request_rates.
+    "create_domain": 2.0,
+    "update_domain": 2.0,
+    "delete_domain": 2.0,
+    "tag_resource": 2.0,
+    "untag_resource": 2.0,
+    "list_tags_for_resource": 2.0,
+    "list_watchlists": 2.0,
+    "list_fraudsters": 2.0,
 }
 
 
