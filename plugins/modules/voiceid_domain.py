@@ -266,19 +266,19 @@ domain:
 from typing import Any
 from typing import Dict
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import DomainChangeError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import DomainRun
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import WantedDomain
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import InvalidParameterError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_name
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainChangeError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainRun
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import WantedDomain
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.tags import check_description
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.tags import normalize_tags
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.tags import check_description
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.tags import normalize_tags
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_name
 
 OPERATIONS = (
     "list_domains",

@@ -187,14 +187,14 @@ domains:
       sample: {"team": "contact-center"}
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import domain_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import add_tags
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import find_domains
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import add_tags
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import find_domains
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
 
 
 def main() -> None:

@@ -237,9 +237,9 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspe
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_OPTED_OUT
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATES
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speaker_task import run_speaker_task
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATE_OPTED_OUT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.task import run_speaker_task
 
 
 def main() -> None:

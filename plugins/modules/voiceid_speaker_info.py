@@ -173,17 +173,17 @@ speakers:
       sample: "2026-01-15T13:00:00+00:00"
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.facts import SPEAKER_STATUSES
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_speaker_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import resolve_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers import find_speakers
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_speaker_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.facts import SPEAKER_STATUSES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.reading import find_speakers
 
 
 def main() -> None:

@@ -109,14 +109,14 @@ watchlists:
       sample: "2025-02-01T08:15:00+00:00"
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import check_domain_options
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import resolve_domain_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.watchlists import find_watchlists
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.watchlists import find_watchlists
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
 
 
 def main() -> None:

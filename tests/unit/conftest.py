@@ -19,8 +19,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import ratelimit as ratelimit_module
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import retry as retry_module
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import ratelimit as ratelimit_module
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import retry as retry_module
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.tests.unit.compat import patch_module_args
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import REGION

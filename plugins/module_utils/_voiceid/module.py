@@ -30,15 +30,15 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from .client import RateLimiter
-from .client import VoiceIDClient
-from .domain_client import DomainClient
-from .engine import CONNECTION_POOL_SIZE
-from .errors import END_OF_SUPPORT_NOTICE
-from .errors import ApiError
-from .errors import VoiceIDError
-from .ids import InvalidParameterError
-from .retry import RetryPolicy
+from .api.client import CONNECTION_POOL_SIZE
+from .api.client import RateLimiter
+from .api.client import VoiceIDClient
+from .api.domain_client import DomainClient
+from .api.errors import END_OF_SUPPORT_NOTICE
+from .api.errors import ApiError
+from .api.errors import VoiceIDError
+from .api.retry import RetryPolicy
+from .rules import InvalidParameterError
 from .version import COLLECTION_NAME
 from .version import COLLECTION_VERSION
 

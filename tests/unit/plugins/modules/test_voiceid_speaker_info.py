@@ -13,7 +13,7 @@ from typing import Optional
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import ratelimit
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import ratelimit
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_info
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner

@@ -15,7 +15,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import ApiError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import ApiError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import is_aws_endpoint
 from ansible_collections.speakerops.voiceid.plugins.modules.voiceid_speaker_optout import main

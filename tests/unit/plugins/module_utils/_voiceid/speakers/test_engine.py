@@ -21,18 +21,18 @@ import boto3
 import botocore.config
 import pytest
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.client import VoiceIDClient
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.engine import CONNECTION_POOL_SIZE
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.engine import SpeakerRun
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.engine import change_one
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.engine import stopping_on_signals
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.engine import workers_for
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import VoiceIDError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_ABSENT
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_OPTED_OUT
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import RunResult
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.retry import RetryPolicy
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import CONNECTION_POOL_SIZE
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATE_ABSENT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATE_OPTED_OUT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import RunResult
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import SpeakerRun
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import change_one
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import stopping_on_signals
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import workers_for
 from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import generated_id
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from typing import Dict
 from typing import Iterator
@@ -16,7 +15,8 @@ from typing import Mapping
 from typing import Optional
 from typing import Tuple
 
-from .ids import is_generated_speaker_id
+from ..api.shapes import iso_timestamp
+from ..rules import is_generated_speaker_id
 
 OPTED_OUT = "OPTED_OUT"
 SPEAKER_STATUSES = ("ENROLLED", "EXPIRED", OPTED_OUT, "PENDING")
@@ -34,15 +34,6 @@ _SPEAKER_KEYS: Tuple[Tuple[str, str], ...] = (
     ("UpdatedAt", "updated_at"),
     ("LastAccessedAt", "last_accessed_at"),
 )
-
-
-def iso_timestamp(value: Any) -> Any:
-    """A datetime as an ISO 8601 string in UTC; anything else unchanged."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return value.astimezone(datetime.timezone.utc).isoformat()
-    return value
 
 
 _FACT_KEYS = tuple(key for _api_key, key in _SPEAKER_KEYS)

@@ -13,8 +13,8 @@ from typing import Iterable
 from typing import List
 from typing import Optional
 
-from .client import ApiSpeaker
-from .client import VoiceIDClient
+from ..api.client import ApiSpeaker
+from ..api.client import VoiceIDClient
 from .facts import SpeakerFacts
 from .facts import speaker_facts
 

@@ -10,10 +10,10 @@ from typing import List
 
 import pytest
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import InvalidParameterError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import DEFAULT_REQUEST_RATES
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import RequestRateLimiter
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import DEFAULT_REQUEST_RATES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 
 
 class FakeClock:

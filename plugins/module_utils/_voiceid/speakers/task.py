@@ -13,15 +13,15 @@ from typing import Any
 from typing import Dict
 from typing import NoReturn
 
-from .domains import resolve_domain_id
-from .engine import SpeakerRun
-from .engine import change_one
-from .engine import stopping_on_signals
-from .ids import check_domain_options
-from .ids import check_speaker_options
-from .module import VoiceIDModule
-from .ratelimit import RequestRateLimiter
-from .ratelimit import check_request_rates
+from ..api.ratelimit import RequestRateLimiter
+from ..api.ratelimit import check_request_rates
+from ..domains.lookup import resolve_domain_id
+from ..module import VoiceIDModule
+from ..rules import check_domain_options
+from ..rules import check_speaker_options
+from .run import SpeakerRun
+from .run import change_one
+from .run import stopping_on_signals
 
 
 def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:

@@ -11,10 +11,10 @@ from typing import Optional
 
 import pytest
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import DomainPlan
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import WantedDomain
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain_state import plan_domain
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import InvalidParameterError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainPlan
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import WantedDomain
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import plan_domain
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 
 
 def current(key: str = "k1", status: Optional[str] = "COMPLETED", **extra: Any) -> Dict[str, Any]:

@@ -18,14 +18,14 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
-from .domain_client import ApiDomain
-from .domain_client import DomainClient
-from .domains import DomainFacts
-from .domains import domain_facts
-from .errors import VoiceIDError
-from .ids import InvalidParameterError
-from .ratelimit import Clock
-from .ratelimit import SystemClock
+from ..api.domain_client import ApiDomain
+from ..api.domain_client import DomainClient
+from ..api.errors import VoiceIDError
+from ..api.ratelimit import Clock
+from ..api.ratelimit import SystemClock
+from ..rules import InvalidParameterError
+from .lookup import DomainFacts
+from .lookup import domain_facts
 from .tags import apply_tags
 from .tags import compare_tags
 

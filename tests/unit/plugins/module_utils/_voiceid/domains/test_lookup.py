@@ -12,13 +12,13 @@ from typing import List
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.client import VoiceIDClient
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import DomainNameError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import domain_facts
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import VoiceIDError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.ids import InvalidParameterError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.retry import RetryPolicy
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import DomainNameError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import domain_facts
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import resolve_domain_id
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
 from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
 from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains

@@ -21,7 +21,7 @@ from typing import Tuple
 from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from .ids import InvalidParameterError
+from ..rules import InvalidParameterError
 
 MAX_TAGS = 200
 MAX_KEY_LENGTH = 128

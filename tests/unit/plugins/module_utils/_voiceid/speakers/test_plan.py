@@ -12,15 +12,15 @@ from typing import Optional
 
 import pytest
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import ApiError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import DELETE
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import NOTHING
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import OPT_OUT
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_ABSENT
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import STATE_OPTED_OUT
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import Decision
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import Ledger
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.plan import decide
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import ApiError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import DELETE
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import NOTHING
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import OPT_OUT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATE_ABSENT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATE_OPTED_OUT
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import Decision
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import Ledger
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import decide
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
 
 CUSTOMER = "customer-1"

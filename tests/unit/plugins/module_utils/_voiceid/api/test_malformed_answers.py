@@ -14,9 +14,9 @@ from typing import Iterator
 import boto3
 import pytest
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.client import VoiceIDClient
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import VoiceIDError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.retry import RetryPolicy
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
 
 

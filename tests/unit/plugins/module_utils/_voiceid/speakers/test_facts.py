@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import facts
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers import facts
 
 
 def test_speaker_facts_are_snake_case_with_utc_iso_times() -> None:

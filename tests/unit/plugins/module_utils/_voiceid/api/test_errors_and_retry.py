@@ -14,10 +14,10 @@ from botocore.exceptions import ClientError
 from botocore.exceptions import EndpointConnectionError
 from botocore.exceptions import NoCredentialsError
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.client import VoiceIDClient
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import ApiError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.errors import VoiceIDError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.retry import RetryPolicy
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import ApiError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
 
 
 def client_error(code: str, status: int = 400, **fields: str) -> ClientError:

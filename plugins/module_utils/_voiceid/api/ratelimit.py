@@ -22,7 +22,7 @@ from typing import Optional
 from typing import Protocol
 from typing import Tuple
 
-from .ids import InvalidParameterError
+from ..rules import InvalidParameterError
 
 # AWS's default request-rate quotas for Voice ID (requests per second, per account and region).
 DEFAULT_REQUEST_RATES: Dict[str, float] = {

@@ -28,6 +28,10 @@ from .retry import RetryPolicy
 
 ApiSpeaker = Dict[str, Any]
 
+# Requests in flight per operation, at most. The connection pool holds one connection per possible request
+# in flight: describers and writers, the lister, and one spare for the single-speaker path.
+MAX_WORKERS_PER_OPERATION = 64
+CONNECTION_POOL_SIZE = 2 * MAX_WORKERS_PER_OPERATION + 2
 # The most time one request may take, all its attempts and pauses included (timeouts are botocore's, per
 # attempt: see module.py). A request that has not succeeded by then fails with its last error.
 REQUEST_TIME_BUDGET = 60.0

@@ -15,11 +15,11 @@ from typing import Mapping
 from typing import Optional
 from typing import Tuple
 
-from .client import VoiceIDClient
-from .domain_client import DomainClient
-from .errors import VoiceIDError
-from .facts import iso_timestamp
-from .ids import InvalidParameterError
+from ..api.client import VoiceIDClient
+from ..api.domain_client import DomainClient
+from ..api.errors import VoiceIDError
+from ..api.shapes import iso_timestamp
+from ..rules import InvalidParameterError
 
 DomainFacts = Dict[str, Any]
 

@@ -37,10 +37,11 @@ from typing import Iterator
 from typing import List
 from typing import Optional
 
-from .client import VoiceIDClient
-from .errors import INTERRUPTED
-from .errors import ApiError
-from .errors import VoiceIDError
+from ..api.client import MAX_WORKERS_PER_OPERATION
+from ..api.client import VoiceIDClient
+from ..api.errors import INTERRUPTED
+from ..api.errors import ApiError
+from ..api.errors import VoiceIDError
 from .facts import SPEAKER_STATUSES
 from .facts import CompactSpeakerFacts
 from .facts import Facts
@@ -55,12 +56,8 @@ from .plan import RunResult
 from .plan import decide
 from .plan import predicted
 from .plan import request_facts
-from .speakers import LIST_SPEAKERS_PAGE_SIZE
+from .reading import LIST_SPEAKERS_PAGE_SIZE
 
-# Requests in flight per operation, at most. The connection pool holds one connection per possible request
-# in flight: describers and writers, the lister, and one spare for the single-speaker path.
-MAX_WORKERS_PER_OPERATION = 64
-CONNECTION_POOL_SIZE = 2 * MAX_WORKERS_PER_OPERATION + 2
 # A domain holds at most 100,000 speakers: the most pages paging can take.
 MAX_SPEAKERS_PER_DOMAIN = 100_000
 MAX_PAGES = MAX_SPEAKERS_PER_DOMAIN // LIST_SPEAKERS_PAGE_SIZE

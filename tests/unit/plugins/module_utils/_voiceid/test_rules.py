@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import ids
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import rules as ids
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@
 
 What is known of each requested speaker, what it needs (nothing, an opt-out, a deletion), and what came of it.
 `decide` is the one decision, used by the single-speaker path and by the bulk run alike. `Ledger` keeps the
-record of a run; the orchestration (engine.py) tells it what each read and write learnt, and it says which
+record of a run; the orchestration (run.py) tells it what each read and write learnt, and it says which
 write to make. Its result holds, whatever happened and in whatever order:
 
 - every id in changed_speaker_ids had a successful write (in check mode: would have);
@@ -28,12 +28,12 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
-from .errors import ApiError
+from ..api.errors import ApiError
+from ..rules import is_generated_speaker_id
 from .facts import OPTED_OUT
 from .facts import Facts
 from .facts import SpeakerFacts
 from .facts import predicted_opt_out
-from .ids import is_generated_speaker_id
 
 # What the user wants of the speakers (the `state` option of voiceid_speaker).
 STATE_OPTED_OUT = "opted_out"

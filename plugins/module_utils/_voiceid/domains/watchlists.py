@@ -16,9 +16,9 @@ from typing import Mapping
 from typing import Optional
 from typing import Tuple
 
-from .domain_client import DomainClient
-from .facts import iso_timestamp
-from .ids import InvalidParameterError
+from ..api.domain_client import DomainClient
+from ..api.shapes import iso_timestamp
+from ..rules import InvalidParameterError
 
 WATCHLIST_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
 _WATCHLIST_ID = re.compile(r"[a-zA-Z0-9]{22}")
