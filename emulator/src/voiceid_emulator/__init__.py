@@ -12,9 +12,9 @@ from .engine import VoiceIdEmulator
 from .errors import ApiError
 from .faults import FaultRule
 from .quotas import DEFAULT_RATES
+from .seed import SeedError
+from .seed import load_seed_file
 from .server import EmulatorServer
-from .state import SeedError
-from .state import load_seed_file
 
 __all__ = [
     "DEFAULT_RATES",
