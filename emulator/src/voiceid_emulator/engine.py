@@ -297,10 +297,7 @@ class VoiceIdEmulator:
             latency_ms = self.config["latency_ms"]
             realism = self.config["realism"]
         scope = self._authenticate(method, path, headers, body, record, credentials)
-        if method != "POST" or prefix != TARGET_PREFIX or not dot or operation not in IMPLEMENTED_OPERATIONS:
-            raise _unknown_operation(method, target)
-        if parse_error is not None:
-            raise ApiError("SerializationException", parse_error)
+        _check_operation(method, target, parse_error)
         if enforce_quotas and not self.limiter.allow(*scope, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
         # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
@@ -339,13 +336,18 @@ class VoiceIdEmulator:
         return account_id, auth.region
 
 
-def _unknown_operation(method: str, target: str) -> ApiError:
-    prefix, _dot, operation = target.partition(".")
-    if method == "POST" and prefix == TARGET_PREFIX and operation in operation_names():
-        message = f"Operation {operation} is not implemented by the Voice ID emulator."
-    else:
-        message = f"Operation {target or '(no X-Amz-Target)'} is not supported by this service."
-    return ApiError("UnknownOperationException", message)
+def _check_operation(method: str, target: str, parse_error: str | None) -> None:
+    """UnknownOperationException unless the request is a POST of an operation the emulator answers;
+    then SerializationException if its body could not be read."""
+    prefix, dot, operation = target.partition(".")
+    if method != "POST" or prefix != TARGET_PREFIX or not dot or operation not in IMPLEMENTED_OPERATIONS:
+        if method == "POST" and prefix == TARGET_PREFIX and operation in operation_names():
+            message = f"Operation {operation} is not implemented by the Voice ID emulator."
+        else:
+            message = f"Operation {target or '(no X-Amz-Target)'} is not supported by this service."
+        raise ApiError("UnknownOperationException", message)
+    if parse_error is not None:
+        raise ApiError("SerializationException", parse_error)
 
 
 def _sleep_ms(latency_ms: float) -> None:
