@@ -24,6 +24,7 @@ REGION_PATTERN = "^[a-z0-9-]+$"
 WATCHLIST_NAME_PATTERN = "^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
 # AWS does not document the default watchlist's name; this one satisfies the model's WatchlistName pattern.
 DEFAULT_WATCHLIST_NAME = "Default"
+MAX_TAGS = 200  # tags on a resource (Voice ID API reference: Tag, TagResource)
 DEFAULT_WATCHLIST_DESCRIPTION = "Default watchlist"
 
 

@@ -16,6 +16,7 @@ from .entities import DOMAIN_ID_PATTERN
 from .entities import DOMAIN_NAME_PATTERN
 from .entities import DOMAIN_STATUSES
 from .entities import GENERATED_ID_PATTERN
+from .entities import MAX_TAGS
 from .entities import REGION_PATTERN
 from .entities import SPEAKER_STATUSES
 from .entities import SSE_UPDATE_STATUSES
@@ -182,8 +183,8 @@ def _check_tags(value: t.Any, what: str) -> dict[str, str]:
         if key in tags:
             raise SeedError(f"{what}: duplicate tag key")
         tags[key] = tag_value
-    if len(tags) > 200:
-        raise SeedError(f"{what}: at most 200 tags")
+    if len(tags) > MAX_TAGS:
+        raise SeedError(f"{what}: at most {MAX_TAGS} tags")
     return tags
 
 

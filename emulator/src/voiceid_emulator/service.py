@@ -10,6 +10,7 @@ import threading
 import time
 import typing as t
 
+from .entities import MAX_TAGS
 from .entities import Domain
 from .entities import Speaker
 from .errors import ApiError
@@ -303,9 +304,8 @@ class VoiceIdService:
         return self.pager.respond("ListFraudsters", scope, params, read)
 
 
-# Tag rules of the Voice ID API reference (Tag, TagResource): at most 200 tags on a resource; keys 1-128 and
+# Tag rules of the Voice ID API reference (Tag, TagResource): at most MAX_TAGS tags on a resource; keys 1-128 and
 # values 0-256 characters (the model checks those); and, as for every AWS service, the "aws:" prefix is reserved.
-MAX_TAGS = 200
 
 
 def checked_tags(tags: t.Sequence[t.Mapping[str, str]], current: t.Mapping[str, str]) -> dict[str, str]:
