@@ -261,12 +261,11 @@ class VoiceIdEmulator:
         """Answer (and record) a request refused before its body was read."""
         request_id = str(uuid.uuid4())
         target = str(headers.get("X-Amz-Target") or "")
-        prefix, dot, operation = target.partition(".")
         self.recorder.add(
             {
                 "request_id": request_id,
                 "timestamp": time.time(),
-                "operation": operation if prefix == TARGET_PREFIX and dot else (target or None),
+                "operation": _recorded_operation(target),
                 "params": None,
                 "region": None,
                 "access_key_id": None,
@@ -287,8 +286,7 @@ class VoiceIdEmulator:
         self, method: str, path: str, headers: HeaderSource, body: bytes, record: dict[str, t.Any]
     ) -> dict[str, t.Any]:
         target = str(headers.get("X-Amz-Target") or "")
-        prefix, dot, operation = target.partition(".")
-        record["operation"] = operation if prefix == TARGET_PREFIX and dot else (target or None)
+        record["operation"] = _recorded_operation(target)
         params, parse_error = _parse_body(body)
         record["params"] = params if parse_error is None else None
         with self.config_lock:
@@ -297,7 +295,7 @@ class VoiceIdEmulator:
             latency_ms = self.config["latency_ms"]
             realism = self.config["realism"]
         scope = self._authenticate(method, path, headers, body, record, credentials)
-        _check_operation(method, target, parse_error)
+        operation = _check_operation(method, target, parse_error)
         if enforce_quotas and not self.limiter.allow(*scope, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
         # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
@@ -336,9 +334,15 @@ class VoiceIdEmulator:
         return account_id, auth.region
 
 
-def _check_operation(method: str, target: str, parse_error: str | None) -> None:
-    """UnknownOperationException unless the request is a POST of an operation the emulator answers;
-    then SerializationException if its body could not be read."""
+def _recorded_operation(target: str) -> str | None:
+    """The operation a call is recorded under: the name after "VoiceID.", else the whole X-Amz-Target."""
+    prefix, dot, operation = target.partition(".")
+    return operation if prefix == TARGET_PREFIX and dot else (target or None)
+
+
+def _check_operation(method: str, target: str, parse_error: str | None) -> str:
+    """The operation; UnknownOperationException unless the request is a POST of an operation the emulator
+    answers, then SerializationException if its body could not be read."""
     prefix, dot, operation = target.partition(".")
     if method != "POST" or prefix != TARGET_PREFIX or not dot or operation not in IMPLEMENTED_OPERATIONS:
         if method == "POST" and prefix == TARGET_PREFIX and operation in operation_names():
@@ -348,6 +352,7 @@ def _check_operation(method: str, target: str, parse_error: str | None) -> None:
         raise ApiError("UnknownOperationException", message)
     if parse_error is not None:
         raise ApiError("SerializationException", parse_error)
+    return operation
 
 
 def _sleep_ms(latency_ms: float) -> None:
