@@ -7,20 +7,22 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from emulator_support import StrictEmulator
 from emulator_support import base_seed  # also puts the repository root on sys.path
 from emulator_support import make_client
+from emulator_support import take_bugs
 from voiceid_emulator import EmulatorServer
-from voiceid_emulator import engine
+from voiceid_emulator import server
 
 
 @pytest.fixture(autouse=True)
 def strict_emulators(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
     """Every emulator of these tests checks its responses against the model; an emulator bug fails the test."""
-    monkeypatch.setattr(engine, "DEFAULT_STRICT", True)
-    engine.BUGS_SEEN.clear()
+    monkeypatch.setattr(server, "VoiceIdEmulator", StrictEmulator)
+    StrictEmulator.started.clear()
     yield
-    bugs = list(engine.BUGS_SEEN)
-    engine.BUGS_SEEN.clear()
+    bugs = take_bugs()
+    StrictEmulator.started.clear()
     assert not bugs, f"emulator bugs: {bugs}"
 
 

@@ -14,6 +14,7 @@ import botocore.config
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from voiceid_emulator.engine import VoiceIdEmulator
 
 ACTIVE_DOMAIN = "ActiveDomain0000000001"
 SUSPENDED_DOMAIN = "SuspendedDomain0000001"
@@ -111,3 +112,25 @@ def signed_request(
     )
     SigV4Auth(Credentials(access_key, secret_key), service, region).add_auth(request)
     return raw_request(url, body, dict(request.headers.items()))
+
+
+class StrictEmulator(VoiceIdEmulator):
+    """The emulator every EmulatorServer of these tests runs (conftest.py puts it in place): strict unless a test
+    configures otherwise, and remembered, so that each test fails on any emulator bug it caused."""
+
+    started: t.ClassVar[list[StrictEmulator]] = []
+
+    def __init__(self, seed: t.Mapping[str, t.Any] | None = None, **config: t.Any) -> None:
+        super().__init__(seed, **{"strict": True, **config})
+        self.bugs_taken = 0
+        StrictEmulator.started.append(self)
+
+
+def take_bugs() -> list[dict[str, t.Any]]:
+    """The emulator bugs seen since the last call, in every emulator started by this test (then forgotten)."""
+    bugs: list[dict[str, t.Any]] = []
+    for emulator in StrictEmulator.started:
+        reports = emulator.bug_reports()
+        bugs.extend(reports[emulator.bugs_taken :])
+        emulator.bugs_taken = len(reports)
+    return bugs

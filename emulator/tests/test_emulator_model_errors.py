@@ -12,9 +12,9 @@ import botocore.session
 import pytest
 from emulator_support import ACTIVE_DOMAIN
 from emulator_support import make_client
+from emulator_support import take_bugs
 from voiceid_emulator import EmulatorControl
 from voiceid_emulator import EmulatorServer
-from voiceid_emulator import engine
 from voiceid_emulator.errors import MODELLED_ERROR_STATUS
 from voiceid_emulator.errors import ApiError
 from voiceid_emulator.service import VoiceIdService
@@ -89,9 +89,7 @@ def test_each_error_answers_its_documented_status(
 
 
 def _bugs_then_forget() -> list[dict[str, t.Any]]:
-    bugs = list(engine.BUGS_SEEN)
-    engine.BUGS_SEEN.clear()  # seen on purpose: the autouse check must not fail this test
-    return bugs
+    return take_bugs()  # seen on purpose: the autouse check must not fail this test
 
 
 def test_a_response_that_breaks_its_shape_is_a_loud_bug(

@@ -13,8 +13,8 @@ from emulator_support import ACTIVE_DOMAIN
 from emulator_support import make_client
 from emulator_support import signed_request
 from voiceid_emulator import EmulatorServer
-from voiceid_emulator.state import Speaker
-from voiceid_emulator.state import SpeakerIndex
+from voiceid_emulator.entities import Speaker
+from voiceid_emulator.entities import SpeakerIndex
 
 FULL = 100_000
 

@@ -13,10 +13,10 @@ import sys
 import threading
 import typing as t
 
-from .engine import normalize_config
+from . import config as settings
+from .seed import load_seed_file
+from .seed import read_mapping_file
 from .server import EmulatorServer
-from .state import load_seed_file
-from .state import read_mapping_file
 
 DESCRIPTION = """\
 Serve a local emulator of the Amazon Connect Voice ID API (JSON 1.0, SigV4) on a loopback port.
@@ -26,7 +26,7 @@ The URL (e.g. http://127.0.0.1:43123) is printed as the first line of standard o
 The server runs until SIGTERM or SIGINT, then stops cleanly and exits 0.
 """
 
-EPILOG = """\
+EPILOG_HEAD = """\
 implemented operations:
   CreateDomain, DescribeDomain, UpdateDomain, DeleteDomain, ListDomains, DescribeSpeaker, OptOutSpeaker,
   DeleteSpeaker, ListSpeakers, TagResource, UntagResource, ListTagsForResource, ListWatchlists, ListFraudsters.
@@ -46,9 +46,8 @@ control API (same port):
   POST   /_emulator/reset                       back to the start-up seed and configuration
 
 configuration keys (--config FILE and POST /_emulator/config):
-  enforce_quotas, rates, latency_ms, throttle_rate, fault_rate, random_seed, rules, credentials,
-  max_domains, max_speakers_per_domain, max_recorded_calls, debug, default_region,
-  kms_update_delay_seconds, kms_update_failures, strict, next_token_ttl_seconds, realism, list_lag_seconds
+"""
+EPILOG_TAIL = """\
   A rule: {"code": "ThrottlingException", "operation": "OptOutSpeaker", "speaker_id": "cust-1",
            "domain_id": "...", "times": 2, "conflict_type": "...", "resource_type": "...", "message": "...",
            "status": 400}
@@ -67,35 +66,11 @@ exit status: 0 after SIGTERM/SIGINT, 2 on a usage or start-up error.
 """
 
 
-def _credential(text: str) -> tuple[str, str]:
-    akid, sep, secret = text.partition(":")
-    if not sep or not akid or not secret:
-        raise argparse.ArgumentTypeError("expected AKID:SECRET")
-    return akid, secret
-
-
-def _rate(text: str) -> tuple[str, float]:
-    operation, sep, value = text.partition("=")
-    if not sep or not operation:
-        raise argparse.ArgumentTypeError("expected OPERATION=REQUESTS_PER_SECOND")
-    try:
-        return operation, float(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("expected OPERATION=REQUESTS_PER_SECOND") from exc
-
-
-def _probability(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError("expected a probability between 0 and 1")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="voiceid-emulator",
         description=DESCRIPTION,
-        epilog=EPILOG,
+        epilog=EPILOG_HEAD + settings.keys_help() + "\n" + EPILOG_TAIL,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -108,116 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", metavar="FILE", help="JSON or YAML mapping of configuration keys; the options below override it"
     )
-    parser.add_argument(
-        "--enforce-quotas",
-        action="store_true",
-        default=None,
-        help="throttle calls beyond AWS's default request rates (token bucket, burst = rate)",
-    )
-    parser.add_argument(
-        "--rate",
-        action="append",
-        type=_rate,
-        metavar="OPERATION=RPS",
-        default=[],
-        help="override one operation's request rate (repeatable), e.g. OptOutSpeaker=20",
-    )
-    parser.add_argument("--latency-ms", type=float, metavar="N", help="added latency per call, in milliseconds")
-    parser.add_argument(
-        "--throttle-rate",
-        type=_probability,
-        metavar="R",
-        help="probability (0..1) of answering an injected ThrottlingException",
-    )
-    parser.add_argument(
-        "--fault-rate",
-        type=_probability,
-        metavar="R",
-        help="probability (0..1) of answering an injected 500 InternalServerException",
-    )
-    parser.add_argument(
-        "--random-seed", type=int, metavar="N", help="seed for injected faults and generated ids (reproducible runs)"
-    )
-    parser.add_argument(
-        "--credentials",
-        action="append",
-        type=_credential,
-        metavar="AKID:SECRET",
-        default=[],
-        help="verify SigV4 signatures against these keys (repeatable); default: accept any key",
-    )
-    parser.add_argument("--max-domains", type=int, metavar="N", help="domains per account (default 3)")
-    parser.add_argument("--max-speakers-per-domain", type=int, metavar="N", help="speakers per domain (default 100000)")
-    parser.add_argument(
-        "--max-recorded-calls", type=int, metavar="N", help="keep only the last N recorded calls (default: all)"
-    )
-    parser.add_argument(
-        "--default-region",
-        metavar="REGION",
-        help="region of the seed's domains when the seed names none (default us-east-1)",
-    )
-    parser.add_argument(
-        "--kms-update-delay-seconds",
-        type=float,
-        metavar="S",
-        help="seconds a KMS re-encryption started by UpdateDomain stays IN_PROGRESS (default 3; 0 allowed)",
-    )
-    parser.add_argument(
-        "--strict",
-        action="store_true",
-        default=None,
-        help="check every response against the model's output shape; one that breaks it is an emulator bug: "
-        "500, a loud log line, and GET /_emulator/bugs lists it",
-    )
-    parser.add_argument(
-        "--realism",
-        action="store_true",
-        default=None,
-        help="behave like the distributed service: overlapping writes to one speaker answer ConflictException "
-        "CONCURRENT_CHANGES (a write is in flight for its --latency-ms), and ListSpeakers shows a change only "
-        "after --list-lag-seconds (DescribeSpeaker stays current)",
-    )
-    parser.add_argument(
-        "--list-lag-seconds",
-        type=float,
-        metavar="S",
-        help="with --realism: seconds a speaker change takes to show in ListSpeakers (default 1)",
-    )
     parser.add_argument("--url-file", metavar="PATH", help="also write the URL to this file")
-    parser.add_argument(
-        "--debug", action="store_true", default=None, help="log every request (including speaker ids) to standard error"
-    )
+    settings.add_options(parser)  # one option per configuration key that has one (config.py)
     return parser
 
 
 def configuration(args: argparse.Namespace) -> dict[str, t.Any]:
     config = read_mapping_file(args.config, "configuration") if args.config else {}
-    options = {
-        "enforce_quotas": args.enforce_quotas,
-        "latency_ms": args.latency_ms,
-        "throttle_rate": args.throttle_rate,
-        "fault_rate": args.fault_rate,
-        "random_seed": args.random_seed,
-        "max_domains": args.max_domains,
-        "max_speakers_per_domain": args.max_speakers_per_domain,
-        "max_recorded_calls": args.max_recorded_calls,
-        "debug": args.debug,
-        "default_region": args.default_region,
-        "kms_update_delay_seconds": args.kms_update_delay_seconds,
-        "strict": args.strict,
-        "realism": args.realism,
-        "list_lag_seconds": args.list_lag_seconds,
-    }
-    config.update({key: value for key, value in options.items() if value is not None})
-    if args.rate:
-        rates = dict(config.get("rates") or {})
-        rates.update(dict(args.rate))
-        config["rates"] = rates
-    if args.credentials:
-        credentials = dict(config.get("credentials") or {})
-        credentials.update(dict(args.credentials))
-        config["credentials"] = credentials
-    return config
+    return settings.from_options(args, config)
 
 
 def _write_url_file(path: str, url: str) -> None:
@@ -243,7 +116,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     try:
-        config = normalize_config(configuration(args))
+        config = settings.check_config(configuration(args))
         seed = load_seed_file(args.seed) if args.seed else None
         server = EmulatorServer(seed, host=args.host, port=args.port, **config)
         server.start()

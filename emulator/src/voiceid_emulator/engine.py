@@ -1,6 +1,6 @@
 # Copyright: Contributors to the speakerops.voiceid project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The emulator's core, independent of HTTP: configuration, the request pipeline, recording."""
+"""The emulator's core, independent of HTTP: applying the configuration, the request pipeline, recording."""
 
 from __future__ import annotations
 
@@ -18,57 +18,25 @@ import uuid
 from .auth import HeaderSource
 from .auth import check_request
 from .auth import verify_signature
+from .config import SETTINGS
+from .config import check_config
+from .config import default_config
 from .errors import ApiError
 from .faults import FaultInjector
 from .model import IMPLEMENTED_OPERATIONS
 from .model import TARGET_PREFIX
 from .model import error_problems
-from .model import matches_pattern
 from .model import operation_names
 from .model import validate_request
 from .model import validate_response
-from .paging import DEFAULT_TOKEN_TTL_SECONDS
 from .quotas import RateLimiter
+from .seed import load_seed
 from .service import SPEAKER_WRITES
 from .service import VoiceIdService
-from .state import DEFAULT_MAX_DOMAINS
-from .state import DEFAULT_MAX_SPEAKERS_PER_DOMAIN
-from .state import DEFAULT_REGION
-from .state import REGION_PATTERN
-from .state import Store
+from .store import Store
 
 LOG = logging.getLogger("voiceid_emulator")
 CONTENT_TYPE = "application/x-amz-json-1.0"
-
-CONFIG_KEYS = (
-    "enforce_quotas",
-    "rates",
-    "latency_ms",
-    "throttle_rate",
-    "fault_rate",
-    "random_seed",
-    "rules",
-    "credentials",
-    "max_domains",
-    "max_speakers_per_domain",
-    "max_recorded_calls",
-    "debug",
-    "default_region",
-    "kms_update_delay_seconds",
-    "kms_update_failures",
-    "strict",
-    "next_token_ttl_seconds",
-    "realism",
-    "list_lag_seconds",
-)
-DEFAULT_LIST_LAG_SECONDS = 1.0
-# Strict mode: every response is checked against the model's output shape. The emulator's own tests switch the
-# default on (emulator/tests/conftest.py); the integration runner and the demo pass --strict.
-DEFAULT_STRICT = False
-# Every emulator bug seen in this process (a response or error the model does not allow), for test suites that
-# start many emulators: they check it is empty after each test.
-BUGS_SEEN: list[dict[str, t.Any]] = []
-DEFAULT_KMS_UPDATE_DELAY_SECONDS = 3.0
 
 
 @dataclasses.dataclass
@@ -76,92 +44,6 @@ class Response:
     status: int
     body: bytes
     headers: dict[str, str]
-
-
-def _number(value: t.Any, key: str, minimum: float = 0.0, maximum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{key}: expected a number")
-    if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(
-            f"{key}: must be between {minimum} and {maximum}" if maximum is not None else f"{key}: must be >= {minimum}"
-        )
-    return float(value)
-
-
-def _integer(value: t.Any, key: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{key}: expected an integer >= {minimum}")
-    return value
-
-
-def _flag(value: t.Any, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{key}: expected true or false")
-    return value
-
-
-def normalize_config(changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """Check a (partial) configuration; raise ValueError naming the first bad key."""
-    unknown = sorted(set(changes) - set(CONFIG_KEYS))
-    if unknown:
-        raise ValueError(f"unknown configuration key(s): {', '.join(unknown)}")
-    clean: dict[str, t.Any] = {}
-    for key, value in changes.items():
-        if key in ("next_token_ttl_seconds", "list_lag_seconds", "kms_update_delay_seconds", "latency_ms"):
-            clean[key] = _number(value, key)
-        elif key in ("enforce_quotas", "debug", "strict", "realism"):
-            clean[key] = _flag(value, key)
-        elif key == "rates":
-            if not isinstance(value, dict):
-                raise ValueError("rates: a mapping of operation name to requests per second")
-            known = set(operation_names())
-            rates: dict[str, float] = {}
-            for operation, rate in value.items():
-                if operation not in known:
-                    raise ValueError(f"rates: {operation} is not a Voice ID operation")
-                rates[operation] = _number(rate, f"rates.{operation}")
-            clean[key] = rates
-        elif key == "latency_ms":
-            clean[key] = _number(value, key)
-        elif key in ("throttle_rate", "fault_rate"):
-            clean[key] = _number(value, key, 0.0, 1.0)
-        elif key == "random_seed":
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ValueError("random_seed: an integer or null")
-            clean[key] = value
-        elif key == "rules":
-            if not isinstance(value, list):
-                raise ValueError("rules: a list of rules")
-            FaultInjector(rules=value)  # raises ValueError on a bad rule
-            clean[key] = list(value)
-        elif key == "credentials":
-            if value is not None and (
-                not isinstance(value, dict)
-                or not all(isinstance(akid, str) and isinstance(secret, str) and akid for akid, secret in value.items())
-            ):
-                raise ValueError("credentials: null (accept any key) or a mapping of access key id to secret key")
-            clean[key] = None if value is None else dict(value)
-        elif key in ("max_domains", "max_speakers_per_domain"):
-            clean[key] = _integer(value, key, 0)
-        elif key == "max_recorded_calls":
-            clean[key] = None if value is None else _integer(value, key, 0)
-        elif key == "default_region":
-            if not isinstance(value, str) or not matches_pattern(REGION_PATTERN, value) or len(value) > 64:
-                raise ValueError(f"default_region: a region name such as eu-west-2 (matching {REGION_PATTERN})")
-            clean[key] = value
-        elif key == "kms_update_delay_seconds":
-            clean[key] = _number(value, key)
-        elif key == "kms_update_failures":
-            if not isinstance(value, dict) or not all(
-                isinstance(kms_key, str) and kms_key and isinstance(message, str) and message
-                for kms_key, message in value.items()
-            ):
-                raise ValueError(
-                    "kms_update_failures: a mapping of KMS key id to the Message of a re-encryption to that key "
-                    "that ends FAILED"
-                )
-            clean[key] = dict(value)
-    return clean
 
 
 class CallRecorder:
@@ -193,7 +75,7 @@ class VoiceIdEmulator:
 
     def __init__(self, seed: t.Mapping[str, t.Any] | None = None, **config: t.Any) -> None:
         self.initial_seed = copy.deepcopy(dict(seed or {}))
-        self.initial_config = normalize_config(config)
+        self.initial_config = check_config(config)
         self.config_lock = threading.Lock()
         self.config: dict[str, t.Any] = {}
         self.store = Store()
@@ -207,75 +89,72 @@ class VoiceIdEmulator:
 
     # -- configuration and control ---------------------------------------------------------------------------
 
-    @staticmethod
-    def default_config() -> dict[str, t.Any]:
-        return {
-            "enforce_quotas": False,
-            "rates": {},
-            "latency_ms": 0.0,
-            "throttle_rate": 0.0,
-            "fault_rate": 0.0,
-            "random_seed": None,
-            "rules": [],
-            "credentials": None,
-            "max_domains": DEFAULT_MAX_DOMAINS,
-            "max_speakers_per_domain": DEFAULT_MAX_SPEAKERS_PER_DOMAIN,
-            "max_recorded_calls": None,
-            "debug": False,
-            "default_region": DEFAULT_REGION,
-            "kms_update_delay_seconds": DEFAULT_KMS_UPDATE_DELAY_SECONDS,
-            "kms_update_failures": {},
-            "strict": DEFAULT_STRICT,
-            "next_token_ttl_seconds": DEFAULT_TOKEN_TTL_SECONDS,
-            "realism": False,
-            "list_lag_seconds": DEFAULT_LIST_LAG_SECONDS,
-        }
-
     def configure(self, changes: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         """Apply a partial configuration (all keys are checked before any is applied); return the result."""
-        clean = normalize_config(changes)
+        clean = check_config(changes)
         with self.config_lock:
             self.config.update(clean)
-            config = self.config
-            if "rates" in clean:
-                self.limiter.set_rates(config["rates"])
-            if "enforce_quotas" in clean:
-                self.limiter.reset()
-            if "throttle_rate" in clean:
-                self.injector.throttle_rate = config["throttle_rate"]
-            if "fault_rate" in clean:
-                self.injector.fault_rate = config["fault_rate"]
-            if "random_seed" in clean:
-                seed_value = config["random_seed"]
-                self.injector.reseed(seed_value)
-                with self.store.lock:
-                    self.store.rng = random.Random(f"ids:{seed_value}") if seed_value is not None else random.Random()
-            if "rules" in clean:
-                self.injector.set_rules(config["rules"])
-            if "max_domains" in clean:
-                self.store.max_domains = config["max_domains"]
-            if "max_speakers_per_domain" in clean:
-                self.store.max_speakers_per_domain = config["max_speakers_per_domain"]
-            if "default_region" in clean:
-                with self.store.lock:
-                    self.store.configured_region = config["default_region"]
-            if "kms_update_delay_seconds" in clean:
-                with self.store.lock:
-                    self.store.kms_update_delay = config["kms_update_delay_seconds"]
-            if "kms_update_failures" in clean:
-                with self.store.lock:
-                    self.store.kms_update_failures = dict(config["kms_update_failures"])
-            if "realism" in clean or "list_lag_seconds" in clean:
-                lag = config.get("list_lag_seconds", DEFAULT_LIST_LAG_SECONDS) if config.get("realism") else 0.0
-                with self.store.lock:
-                    self.store.list_lag = lag
-            if "next_token_ttl_seconds" in clean:
-                self.service.tokens.ttl_seconds = config["next_token_ttl_seconds"]
-            if "max_recorded_calls" in clean:
-                self.recorder.set_limit(config["max_recorded_calls"])
-            if "debug" in clean:
-                LOG.setLevel(logging.DEBUG if config["debug"] else logging.WARNING)
+            # Each key names (config.py) the method that puts it into effect; keys sharing one run it once.
+            appliers = dict.fromkeys(SETTINGS[key].applies for key in self.config if key in clean)
+            for name in appliers:
+                if name is not None:
+                    getattr(self, name)(self.config)
         return self.config_view()
+
+    # Called with the config lock held, by configure(), with the whole (updated) configuration.
+
+    def _apply_rates(self, config: dict[str, t.Any]) -> None:
+        self.limiter.set_rates(config["rates"])
+
+    def _apply_enforce_quotas(self, config: dict[str, t.Any]) -> None:
+        self.limiter.reset()
+
+    def _apply_throttle_rate(self, config: dict[str, t.Any]) -> None:
+        self.injector.throttle_rate = config["throttle_rate"]
+
+    def _apply_fault_rate(self, config: dict[str, t.Any]) -> None:
+        self.injector.fault_rate = config["fault_rate"]
+
+    def _apply_random_seed(self, config: dict[str, t.Any]) -> None:
+        seed_value = config["random_seed"]
+        self.injector.reseed(seed_value)
+        with self.store.lock:
+            self.store.rng = random.Random(f"ids:{seed_value}") if seed_value is not None else random.Random()
+
+    def _apply_rules(self, config: dict[str, t.Any]) -> None:
+        self.injector.set_rules(config["rules"])
+
+    def _apply_max_domains(self, config: dict[str, t.Any]) -> None:
+        self.store.max_domains = config["max_domains"]
+
+    def _apply_max_speakers_per_domain(self, config: dict[str, t.Any]) -> None:
+        self.store.max_speakers_per_domain = config["max_speakers_per_domain"]
+
+    def _apply_default_region(self, config: dict[str, t.Any]) -> None:
+        with self.store.lock:
+            self.store.configured_region = config["default_region"]
+
+    def _apply_kms_update_delay_seconds(self, config: dict[str, t.Any]) -> None:
+        with self.store.lock:
+            self.store.kms_update_delay = config["kms_update_delay_seconds"]
+
+    def _apply_kms_update_failures(self, config: dict[str, t.Any]) -> None:
+        with self.store.lock:
+            self.store.kms_update_failures = dict(config["kms_update_failures"])
+
+    def _apply_list_lag(self, config: dict[str, t.Any]) -> None:
+        lag = config["list_lag_seconds"] if config["realism"] else 0.0
+        with self.store.lock:
+            self.store.list_lag = lag
+
+    def _apply_next_token_ttl_seconds(self, config: dict[str, t.Any]) -> None:
+        self.service.pager.tokens.ttl_seconds = config["next_token_ttl_seconds"]
+
+    def _apply_max_recorded_calls(self, config: dict[str, t.Any]) -> None:
+        self.recorder.set_limit(config["max_recorded_calls"])
+
+    def _apply_debug(self, config: dict[str, t.Any]) -> None:
+        LOG.setLevel(logging.DEBUG if config["debug"] else logging.WARNING)
 
     def config_view(self) -> dict[str, t.Any]:
         """The configuration as JSON; secrets are not shown, and rules carry their match counts."""
@@ -289,7 +168,7 @@ class VoiceIdEmulator:
 
     def load_seed(self, seed: t.Mapping[str, t.Any] | None) -> dict[str, int]:
         """Replace the state with ``seed``; return counts. Raises SeedError (a ValueError)."""
-        self.store.load(seed)
+        load_seed(self.store, seed)
         with self.store.lock:
             return {
                 "domains": len(self.store.domains),
@@ -302,8 +181,8 @@ class VoiceIdEmulator:
             self.config = {}
         self.injector = FaultInjector()
         self.limiter = RateLimiter()
-        self.configure({**self.default_config(), **self.initial_config})
-        self.store.load(self.initial_seed)
+        self.configure({**default_config(), **self.initial_config})
+        load_seed(self.store, self.initial_seed)
         self.recorder.clear()
 
     def state(
@@ -373,7 +252,6 @@ class VoiceIdEmulator:
         LOG.error("EMULATOR BUG (%s): %s: %s", record["request_id"], what, "; ".join(problems))
         with self.bugs_lock:
             self.bugs.append(bug)
-        BUGS_SEEN.append(bug)
         record["emulator_bug"] = f"{what}: {'; '.join(problems)}"
         fault = ApiError("InternalServerException", "The Voice ID emulator has a bug; see its log.")
         record["error_code"] = fault.code
@@ -383,12 +261,11 @@ class VoiceIdEmulator:
         """Answer (and record) a request refused before its body was read."""
         request_id = str(uuid.uuid4())
         target = str(headers.get("X-Amz-Target") or "")
-        prefix, dot, operation = target.partition(".")
         self.recorder.add(
             {
                 "request_id": request_id,
                 "timestamp": time.time(),
-                "operation": operation if prefix == TARGET_PREFIX and dot else (target or None),
+                "operation": _recorded_operation(target),
                 "params": None,
                 "region": None,
                 "access_key_id": None,
@@ -409,52 +286,78 @@ class VoiceIdEmulator:
         self, method: str, path: str, headers: HeaderSource, body: bytes, record: dict[str, t.Any]
     ) -> dict[str, t.Any]:
         target = str(headers.get("X-Amz-Target") or "")
-        prefix, dot, operation = target.partition(".")
-        record["operation"] = operation if prefix == TARGET_PREFIX and dot else (target or None)
+        record["operation"] = _recorded_operation(target)
         params, parse_error = _parse_body(body)
         record["params"] = params if parse_error is None else None
+        with self.config_lock:
+            credentials = self.config["credentials"]
+            enforce_quotas = self.config["enforce_quotas"]
+            latency_ms = self.config["latency_ms"]
+            realism = self.config["realism"]
+        scope = self._authenticate(method, path, headers, body, record, credentials)
+        operation = _check_operation(method, target, parse_error)
+        if enforce_quotas and not self.limiter.allow(*scope, operation):
+            raise ApiError("ThrottlingException", "Rate exceeded")
+        # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
+        # speaker arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
+        write_window = realism and operation in SPEAKER_WRITES
+        if not write_window:
+            _sleep_ms(latency_ms)
+        validate_request(operation, params)
+        injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
+        if injected is not None:
+            raise injected
+        if not write_window:
+            return self.service.call(operation, scope, params)
+        with self.service.speaker_write(scope, params):
+            _sleep_ms(latency_ms)
+            return self.service.call(operation, scope, params)
 
+    def _authenticate(
+        self,
+        method: str,
+        path: str,
+        headers: HeaderSource,
+        body: bytes,
+        record: dict[str, t.Any],
+        credentials: t.Mapping[str, str] | None,
+    ) -> tuple[str, str]:
+        """The request's (account, region) from its SigV4 header; its signature checked when keys are configured."""
         auth = check_request(headers)
         record["access_key_id"] = auth.access_key_id
         record["region"] = auth.region
         with self.store.lock:
             account_id = self.store.account_for(auth.access_key_id)
         record["account_id"] = account_id
-        scope = (account_id, auth.region)
-        with self.config_lock:
-            credentials = self.config["credentials"]
-            enforce_quotas = self.config["enforce_quotas"]
-            latency_ms = self.config["latency_ms"]
-            realism = self.config["realism"]
         if credentials is not None:
             verify_signature(auth, headers, method, path, body, credentials)
+        return account_id, auth.region
 
-        if method != "POST" or prefix != TARGET_PREFIX or not dot or operation not in IMPLEMENTED_OPERATIONS:
-            if method == "POST" and prefix == TARGET_PREFIX and operation in operation_names():
-                message = f"Operation {operation} is not implemented by the Voice ID emulator."
-            else:
-                message = f"Operation {target or '(no X-Amz-Target)'} is not supported by this service."
-            raise ApiError("UnknownOperationException", message)
-        if parse_error is not None:
-            raise ApiError("SerializationException", parse_error)
 
-        if enforce_quotas and not self.limiter.allow(account_id, auth.region, operation):
-            raise ApiError("ThrottlingException", "Rate exceeded")
-        # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
-        # speaker arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
-        write_window = realism and operation in SPEAKER_WRITES
-        if latency_ms > 0 and not write_window:
-            time.sleep(latency_ms / 1000.0)
-        validate_request(operation, params)
-        injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
-        if injected is not None:
-            raise injected
-        if write_window:
-            with self.service.speaker_write(scope, params):
-                if latency_ms > 0:
-                    time.sleep(latency_ms / 1000.0)
-                return self.service.call(operation, scope, params)
-        return self.service.call(operation, scope, params)
+def _recorded_operation(target: str) -> str | None:
+    """The operation a call is recorded under: the name after "VoiceID.", else the whole X-Amz-Target."""
+    prefix, dot, operation = target.partition(".")
+    return operation if prefix == TARGET_PREFIX and dot else (target or None)
+
+
+def _check_operation(method: str, target: str, parse_error: str | None) -> str:
+    """The operation; UnknownOperationException unless the request is a POST of an operation the emulator
+    answers, then SerializationException if its body could not be read."""
+    prefix, dot, operation = target.partition(".")
+    if method != "POST" or prefix != TARGET_PREFIX or not dot or operation not in IMPLEMENTED_OPERATIONS:
+        if method == "POST" and prefix == TARGET_PREFIX and operation in operation_names():
+            message = f"Operation {operation} is not implemented by the Voice ID emulator."
+        else:
+            message = f"Operation {target or '(no X-Amz-Target)'} is not supported by this service."
+        raise ApiError("UnknownOperationException", message)
+    if parse_error is not None:
+        raise ApiError("SerializationException", parse_error)
+    return operation
+
+
+def _sleep_ms(latency_ms: float) -> None:
+    if latency_ms > 0:
+        time.sleep(latency_ms / 1000.0)
 
 
 # The deepest nesting any Voice ID request needs is 4 (CreateDomain: Tags -> list -> Tag -> Key); a body nested

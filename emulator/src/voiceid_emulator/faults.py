@@ -101,13 +101,7 @@ class FaultRule:
         unknown = sorted(set(document) - _RULE_KEYS)
         if unknown:
             raise ValueError(f"rule: unknown key(s) {', '.join(unknown)}")
-        code = document.get("code")
-        if not isinstance(code, str) or not code:
-            raise ValueError("rule.code: required, e.g. ThrottlingException")
-        if code not in ERROR_STATUS:
-            raise ValueError(
-                f"rule.code: {code} is not an error Voice ID answers; one of {', '.join(sorted(ERROR_STATUS))}"
-            )
+        code = _check_code(document.get("code"))
         times = document.get("times")
         if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 0):
             raise ValueError("rule.times: a non-negative integer")
@@ -128,43 +122,36 @@ class FaultRule:
             raise ValueError(
                 f"rule.status: {code} answers HTTP {ERROR_STATUS[code]} (Voice ID API reference); omit status"
             )
-        conflict_type = _optional_str(document, "conflict_type")
-        if conflict_type is not None:
-            if code != "ConflictException":
-                raise ValueError(f"rule.conflict_type: only a ConflictException has a conflict type, not {code}")
-            if conflict_type not in conflict_types():
-                raise ValueError(f"rule.conflict_type: one of {', '.join(conflict_types())}")
-        resource_type = _optional_str(document, "resource_type")
-        if resource_type is not None:
-            if code != "ResourceNotFoundException":
-                raise ValueError(
-                    f"rule.resource_type: only a ResourceNotFoundException has a resource type, not {code}"
-                )
-            if resource_type not in resource_types():
-                raise ValueError(f"rule.resource_type: one of {', '.join(resource_types())}")
-        for name in operations:
-            extra = _extra(code, name, conflict_type, resource_type, speaker_id)
-            problems = error_problems(name, code, extra)
-            if problems:
-                scope = f"operation {name}" if operation is not None else f"every operation it can match ({name})"
-                hint = "" if operation is not None else "; name an operation that can answer it"
-                raise ValueError(f"rule: impossible for {scope}: {'; '.join(problems)}{hint}")
-            if resource_type is not None and resource_type not in _possible_resource_types(name):
-                raise ValueError(
-                    f"rule.resource_type: {name} names no {resource_type} "
-                    f"(possible: {', '.join(sorted(_possible_resource_types(name)))})"
-                )
-        return cls(
+        conflict_type = _check_detail(document, "conflict_type", code, "ConflictException", conflict_types())
+        resource_type = _check_detail(document, "resource_type", code, "ResourceNotFoundException", resource_types())
+        rule = cls(
             code=code,
             operation=operation,
             speaker_id=speaker_id,
             domain_id=domain_id,
             times=times,
-            message=_optional_str(document, "message"),
             conflict_type=conflict_type,
             resource_type=resource_type,
             status=status,
         )
+        for name in operations:
+            rule.check_possible(name)
+        rule.message = _optional_str(document, "message")
+        return rule
+
+    def check_possible(self, name: str) -> None:
+        """ValueError unless operation ``name`` could answer this rule's error."""
+        problems = error_problems(name, self.code, self.extra(name))
+        if problems:
+            named = self.operation is not None
+            scope = f"operation {name}" if named else f"every operation it can match ({name})"
+            hint = "" if named else "; name an operation that can answer it"
+            raise ValueError(f"rule: impossible for {scope}: {'; '.join(problems)}{hint}")
+        if self.resource_type is not None and self.resource_type not in _possible_resource_types(name):
+            raise ValueError(
+                f"rule.resource_type: {name} names no {self.resource_type} "
+                f"(possible: {', '.join(sorted(_possible_resource_types(name)))})"
+            )
 
     def to_dict(self) -> dict[str, t.Any]:
         return dataclasses.asdict(self)
@@ -183,24 +170,42 @@ class FaultRule:
         return self.speaker_id is None or self.speaker_id in speaker_aliases()
 
     def error(self, operation: str) -> ApiError:
-        return ApiError(
-            self.code,
-            self.message,
-            extra=_extra(self.code, operation, self.conflict_type, self.resource_type, self.speaker_id),
-        )
+        return ApiError(self.code, self.message, extra=self.extra(operation))
+
+    def extra(self, operation: str) -> dict[str, t.Any]:
+        """The error's members beyond Message when answered to ``operation``."""
+        extra: dict[str, t.Any] = {}
+        if self.code == "ConflictException" and self.conflict_type is not None:
+            extra["ConflictType"] = self.conflict_type
+        if self.code == "ResourceNotFoundException":
+            extra["ResourceType"] = self.resource_type or (
+                "SPEAKER" if self.speaker_id is not None else _default_resource_type(operation)
+            )
+        return extra
 
 
-def _extra(
-    code: str, operation: str, conflict_type: str | None, resource_type: str | None, speaker_id: str | None
-) -> dict[str, t.Any]:
-    extra: dict[str, t.Any] = {}
-    if code == "ConflictException" and conflict_type is not None:
-        extra["ConflictType"] = conflict_type
-    if code == "ResourceNotFoundException":
-        extra["ResourceType"] = resource_type or (
-            "SPEAKER" if speaker_id is not None else _default_resource_type(operation)
+def _check_code(code: t.Any) -> str:
+    if not isinstance(code, str) or not code:
+        raise ValueError("rule.code: required, e.g. ThrottlingException")
+    if code not in ERROR_STATUS:
+        raise ValueError(
+            f"rule.code: {code} is not an error Voice ID answers; one of {', '.join(sorted(ERROR_STATUS))}"
         )
-    return extra
+    return code
+
+
+def _check_detail(
+    document: t.Mapping[str, t.Any], key: str, code: str, owner: str, choices: t.Sequence[str]
+) -> str | None:
+    """conflict_type / resource_type: only on the error that has one (``owner``), and one of ``choices``."""
+    value = _optional_str(document, key)
+    if value is None:
+        return None
+    if code != owner:
+        raise ValueError(f"rule.{key}: only a {owner} has a {key.replace('_', ' ')}, not {code}")
+    if value not in choices:
+        raise ValueError(f"rule.{key}: one of {', '.join(choices)}")
+    return value
 
 
 class FaultInjector:

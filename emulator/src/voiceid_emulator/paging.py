@@ -1,6 +1,12 @@
 # Copyright: Contributors to the speakerops.voiceid project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""NextToken: opaque, signed, bound to the request it was issued for, and expiring.
+"""Paging of every List* operation: one table of page sizes and result keys, one way to answer a page.
+
+Each listing is a sequence of entries in a stable order, each with a position (an increasing integer: a
+speaker's or domain's creation sequence number, or the 1-based index of a watchlist or fraudster); a page is
+the entries after the position the request's NextToken carries. ``Pager.respond`` answers every List* call.
+
+NextToken: opaque, signed, bound to the request it was issued for, and expiring.
 
 A token carries the operation, the account and region, a digest of the request's arguments (every member but
 NextToken and MaxResults, which may change between pages), the position to resume after, and an expiry time; an
@@ -20,9 +26,19 @@ import secrets
 import time
 import typing as t
 
+from .config import DEFAULTS
 from .errors import ApiError
 
-DEFAULT_TOKEN_TTL_SECONDS = 3600.0  # the emulator's choice: AWS does not document how long a NextToken lives
+T = t.TypeVar("T")
+Entries = t.Sequence[tuple[int, dict[str, t.Any]]]  # (position, API document) in listing order
+
+# Operation -> (the result's list member, the page size when the request gives no MaxResults).
+PAGED_OPERATIONS: dict[str, tuple[str, int]] = {
+    "ListDomains": ("DomainSummaries", 10),
+    "ListSpeakers": ("SpeakerSummaries", 100),
+    "ListWatchlists": ("WatchlistSummaries", 100),
+    "ListFraudsters": ("FraudsterSummaries", 100),
+}
 _UNBOUND = ("NextToken", "MaxResults")
 
 
@@ -34,7 +50,7 @@ def _digest(params: t.Mapping[str, t.Any]) -> str:
 
 class TokenCodec:
     def __init__(
-        self, ttl_seconds: float = DEFAULT_TOKEN_TTL_SECONDS, clock: t.Callable[[], float] = time.time
+        self, ttl_seconds: float = DEFAULTS.next_token_ttl_seconds, clock: t.Callable[[], float] = time.time
     ) -> None:
         self.secret = secrets.token_bytes(32)
         self.ttl_seconds = ttl_seconds
@@ -88,3 +104,35 @@ class TokenCodec:
 
 def invalid_token() -> ApiError:
     return ApiError("ValidationException", "The provided NextToken is not valid.")
+
+
+class Pager:
+    """Answers a page of a List* operation: decodes the request's NextToken, reads the page, issues the next."""
+
+    def __init__(self, tokens: TokenCodec | None = None) -> None:
+        self.tokens = tokens if tokens is not None else TokenCodec()
+
+    def respond(
+        self,
+        operation: str,
+        scope: tuple[str, str],
+        params: t.Mapping[str, t.Any],
+        read: t.Callable[[int, int], tuple[Entries, bool]],
+    ) -> dict[str, t.Any]:
+        """``read(after, limit)`` gives up to ``limit`` entries after position ``after`` and whether more follow;
+        it runs after the NextToken is checked. A NextToken is issued when more follow a non-empty page."""
+        result_key, page_size = PAGED_OPERATIONS[operation]
+        after = self.tokens.decode(operation, scope, params)
+        entries, more = read(after, params.get("MaxResults") or page_size)
+        result: dict[str, t.Any] = {result_key: [document for _position, document in entries]}
+        if more and entries:
+            result["NextToken"] = self.tokens.encode(operation, scope, params, entries[-1][0])
+        return result
+
+
+def indexed_page(
+    items: t.Sequence[T], after: int, limit: int, to_api: t.Callable[[T], dict[str, t.Any]]
+) -> tuple[Entries, bool]:
+    """A page of ``items`` (in their stable order) whose positions are their 1-based indexes."""
+    page = items[after : after + limit]
+    return [(after + number, to_api(item)) for number, item in enumerate(page, start=1)], after + limit < len(items)

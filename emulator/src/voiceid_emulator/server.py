@@ -21,8 +21,8 @@ from .engine import LOG
 from .engine import Response
 from .engine import VoiceIdEmulator
 from .errors import ApiError
-from .state import SeedError
-from .state import load_seed_file
+from .seed import SeedError
+from .seed import load_seed_file
 
 CONTROL_PREFIX = "/_emulator"
 # The largest body the emulator reads. AWS documents no request size limit for Voice ID; the largest valid
@@ -276,6 +276,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(response.body)
 
 
+def _plain(value: t.Any) -> t.Any:
+    if isinstance(value, t.Mapping):
+        return dict(value)
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return value
+
+
 class EmulatorServer:
     """A Voice ID emulator serving on a loopback port, in a background thread.
 
@@ -289,39 +297,15 @@ class EmulatorServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        enforce_quotas: bool = False,
-        rates: t.Mapping[str, float] | None = None,
-        latency_ms: float = 0.0,
-        throttle_rate: float = 0.0,
-        fault_rate: float = 0.0,
-        random_seed: int | None = None,
-        rules: t.Sequence[t.Mapping[str, t.Any]] | None = None,
-        credentials: t.Mapping[str, str] | None = None,
-        max_domains: int = 3,
-        max_speakers_per_domain: int = 100_000,
-        max_recorded_calls: int | None = None,
-        debug: bool = False,
-        **more_config: t.Any,
+        **config: t.Any,
     ) -> None:
         if seed is not None and not isinstance(seed, t.Mapping):
             seed = load_seed_file(os.fspath(seed))
         self.bind_host = loopback_host(host)
         self.requested_port = port
+        # Configuration keys (config.py); None stands for a key's default, any mapping or sequence is taken.
         self.emulator = VoiceIdEmulator(
-            seed,
-            enforce_quotas=enforce_quotas,
-            rates=dict(rates or {}),
-            latency_ms=latency_ms,
-            throttle_rate=throttle_rate,
-            fault_rate=fault_rate,
-            random_seed=random_seed,
-            rules=list(rules or []),
-            credentials=None if credentials is None else dict(credentials),
-            max_domains=max_domains,
-            max_speakers_per_domain=max_speakers_per_domain,
-            max_recorded_calls=max_recorded_calls,
-            debug=debug,
-            **more_config,
+            seed, **{key: _plain(value) for key, value in config.items() if value is not None}
         )
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -10,19 +10,16 @@ import threading
 import time
 import typing as t
 
+from .entities import MAX_TAGS
+from .entities import Domain
+from .entities import Speaker
 from .errors import ApiError
 from .errors import conflict
 from .errors import resource_not_found
-from .paging import TokenCodec
-from .state import Domain
-from .state import Speaker
-from .state import Store
-
-DEFAULT_LIST_SPEAKERS_PAGE = 100
-DEFAULT_LIST_DOMAINS_PAGE = 10
-DEFAULT_LIST_WATCHLISTS_PAGE = 100
-DEFAULT_LIST_FRAUDSTERS_PAGE = 100
-
+from .paging import Entries
+from .paging import Pager
+from .paging import indexed_page
+from .store import Store
 
 Scope = tuple[str, str]  # (account id, region) of the request
 # Operations on what a domain holds (speakers, watchlists, fraudsters): they take the domain's own lock.
@@ -35,9 +32,9 @@ SPEAKER_WRITES = frozenset({"OptOutSpeaker", "DeleteSpeaker"})
 class VoiceIdService:
     """Operation handlers. Each takes the request's account and region, and its (already validated) parameters."""
 
-    def __init__(self, store: Store, tokens: TokenCodec | None = None) -> None:
+    def __init__(self, store: Store, pager: Pager | None = None) -> None:
         self.store = store
-        self.tokens = tokens if tokens is not None else TokenCodec()
+        self.pager = pager if pager is not None else Pager()
         self.in_flight_lock = threading.Lock()
         self.in_flight: set[tuple[str, ...]] = set()
 
@@ -176,15 +173,12 @@ class VoiceIdService:
         return {}
 
     def op_ListSpeakers(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        after = self.tokens.decode("ListSpeakers", scope, params)
-        domain = self.domain(scope, params["DomainId"])
-        limit = params.get("MaxResults") or DEFAULT_LIST_SPEAKERS_PAGE
-        with domain.lock:
-            views, more = domain.speakers.page(after, limit, time.time(), self.store.list_lag)
-        result: dict[str, t.Any] = {"SpeakerSummaries": [view for _seq, view in views]}
-        if more and views:
-            result["NextToken"] = self.tokens.encode("ListSpeakers", scope, params, views[-1][0])
-        return result
+        def read(after: int, limit: int) -> tuple[Entries, bool]:
+            domain = self.domain(scope, params["DomainId"])
+            with domain.lock:
+                return domain.speakers.page(after, limit, time.time(), self.store.list_lag)
+
+        return self.pager.respond("ListSpeakers", scope, params, read)
 
     # -- domains ---------------------------------------------------------------------------------------------
 
@@ -192,16 +186,14 @@ class VoiceIdService:
         return {"Domain": self.domain(scope, params["DomainId"]).to_api()}
 
     def op_ListDomains(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        after = self.tokens.decode("ListDomains", scope, params)
-        limit = params.get("MaxResults") or DEFAULT_LIST_DOMAINS_PAGE
-        domains, more = self.store.domain_page(scope, after, limit)
-        now = time.time()
-        for domain in domains:
-            domain.settle(now)
-        result: dict[str, t.Any] = {"DomainSummaries": [domain.to_api() for domain in domains]}
-        if more and domains:
-            result["NextToken"] = self.tokens.encode("ListDomains", scope, params, domains[-1].seq)
-        return result
+        def read(after: int, limit: int) -> tuple[Entries, bool]:
+            domains, more = self.store.domain_page(scope, after, limit)
+            now = time.time()
+            for domain in domains:
+                domain.settle(now)
+            return [(domain.seq, domain.to_api()) for domain in domains], more
+
+        return self.pager.respond("ListDomains", scope, params, read)
 
     def op_CreateDomain(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         store = self.store
@@ -284,58 +276,36 @@ class VoiceIdService:
 
     # -- watchlists and fraudsters ---------------------------------------------------------------------------
 
-    def paged(
-        self,
-        items: list[T],
-        operation: str,
-        scope: Scope,
-        params: t.Mapping[str, t.Any],
-        after: int,
-        default_page: int,
-    ) -> tuple[list[T], str | None]:
-        """One page of ``items`` (in their stable order) from position ``after``, and the next token."""
-        limit = params.get("MaxResults") or default_page
-        page = items[after : after + limit]
-        more = after + limit < len(items)
-        return page, self.tokens.encode(operation, scope, params, after + limit) if more else None
-
     def op_ListWatchlists(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        after = self.tokens.decode("ListWatchlists", scope, params)
-        domain = self.domain(scope, params["DomainId"])
-        with domain.lock:
-            watchlists = list(domain.watchlists.values())
-        page, token = self.paged(watchlists, "ListWatchlists", scope, params, after, DEFAULT_LIST_WATCHLISTS_PAGE)
-        result: dict[str, t.Any] = {"WatchlistSummaries": [watchlist.to_api() for watchlist in page]}
-        if token is not None:
-            result["NextToken"] = token
-        return result
+        def read(after: int, limit: int) -> tuple[Entries, bool]:
+            domain = self.domain(scope, params["DomainId"])
+            with domain.lock:
+                watchlists = list(domain.watchlists.values())
+            return indexed_page(watchlists, after, limit, lambda watchlist: watchlist.to_api())
+
+        return self.pager.respond("ListWatchlists", scope, params, read)
 
     def op_ListFraudsters(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        after = self.tokens.decode("ListFraudsters", scope, params)
-        domain = self.domain(scope, params["DomainId"])
-        watchlist_id = params.get("WatchlistId")
-        if watchlist_id is not None and watchlist_id not in domain.watchlists:
-            raise resource_not_found(
-                "WATCHLIST", f"The watchlist {watchlist_id} does not exist in domain {domain.domain_id}."
-            )
-        with domain.lock:
-            fraudsters = [
-                fraudster
-                for fraudster in domain.fraudsters.values()
-                if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
-            ]
-        page, token = self.paged(fraudsters, "ListFraudsters", scope, params, after, DEFAULT_LIST_FRAUDSTERS_PAGE)
-        result: dict[str, t.Any] = {"FraudsterSummaries": [fraudster.to_api() for fraudster in page]}
-        if token is not None:
-            result["NextToken"] = token
-        return result
+        def read(after: int, limit: int) -> tuple[Entries, bool]:
+            domain = self.domain(scope, params["DomainId"])
+            watchlist_id = params.get("WatchlistId")
+            if watchlist_id is not None and watchlist_id not in domain.watchlists:
+                raise resource_not_found(
+                    "WATCHLIST", f"The watchlist {watchlist_id} does not exist in domain {domain.domain_id}."
+                )
+            with domain.lock:
+                fraudsters = [
+                    fraudster
+                    for fraudster in domain.fraudsters.values()
+                    if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
+                ]
+            return indexed_page(fraudsters, after, limit, lambda fraudster: fraudster.to_api())
+
+        return self.pager.respond("ListFraudsters", scope, params, read)
 
 
-T = t.TypeVar("T")
-
-# Tag rules of the Voice ID API reference (Tag, TagResource): at most 200 tags on a resource; keys 1-128 and
+# Tag rules of the Voice ID API reference (Tag, TagResource): at most MAX_TAGS tags on a resource; keys 1-128 and
 # values 0-256 characters (the model checks those); and, as for every AWS service, the "aws:" prefix is reserved.
-MAX_TAGS = 200
 
 
 def checked_tags(tags: t.Sequence[t.Mapping[str, str]], current: t.Mapping[str, str]) -> dict[str, str]:
