@@ -17,7 +17,7 @@ import pytest
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 
 
 class Answer:
