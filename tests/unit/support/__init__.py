@@ -8,9 +8,9 @@ built from these):
   fraudsters as the API answers them and as the modules report them (`api_*` / `*_facts`), the Stubber
   expectations that queue them (`expect_*`, `add_domain_not_found`), `DOMAIN_ID` and `REGION`, and the one
   speaker (`OneSpeaker`) and the `bulk_args` of voiceid_speaker's and voiceid_speaker_optout's tests.
-- `clients`: the voice-id client a module gets: a real boto3 client for a Stubber (`voiceid_client`), any
-  stand-in put behind VoiceIDModule.client() (`serve_client`), the operations a stubbed client was asked
-  for (`record_api_calls`).
+- `clients`: the voice-id client a module gets: a real boto3 client for a Stubber or a loopback endpoint
+  (`voiceid_client`), any stand-in put behind VoiceIDModule.client() (`serve_client`), the operations a
+  stubbed client was asked for (`record_api_calls`).
 - `fake_service`: `FakeVoiceID`, an in-memory, thread-safe service for the concurrent bulk runs, which a
   Stubber cannot answer (it needs calls in a fixed order).
 - `running`: a module's real main() run with arguments and its printed result read back (`run_main`, the

@@ -13,6 +13,7 @@ from typing import List
 from typing import Optional
 
 import boto3
+import botocore.config
 import pytest
 from botocore.stub import Stubber
 
@@ -20,14 +21,16 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import REGION
 
 
-def voiceid_client(endpoint_url: Optional[str] = None) -> Any:
-    """A real voice-id client in REGION with example credentials; it makes no request while stubbed."""
+def voiceid_client(endpoint_url: Optional[str] = None, config: Optional[botocore.config.Config] = None) -> Any:
+    """A real voice-id client in REGION with example credentials: for a Stubber (it then makes no request), or
+    for a loopback endpoint_url."""
     return boto3.client(
         "voice-id",
         region_name=REGION,
         endpoint_url=endpoint_url,
         aws_access_key_id="AKIDEXAMPLE",
         aws_secret_access_key="not-a-real-secret",
+        config=config,
     )
 
 
