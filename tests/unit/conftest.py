@@ -3,11 +3,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures shared by the unit tests: a Voice ID client stubbed with botocore's Stubber (which checks every
 request against the real service model), the retry pauses recorded instead of slept, and a runner that
-drives a module's real main() and reads back the JSON it prints."""
+drives a module's real main() and reads back the JSON it prints. Their building blocks, and everything else
+the tests share, are in the support package (see its map in support/__init__.py)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from typing import Callable
 from typing import Dict
@@ -15,16 +15,15 @@ from typing import Iterator
 from typing import List
 from typing import Tuple
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import ratelimit as ratelimit_module
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import retry as retry_module
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.tests.unit.compat import patch_module_args
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import REGION
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import run_main
 
 
 @pytest.fixture(autouse=True)
@@ -64,20 +63,9 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> List[float]:
 @pytest.fixture
 def voiceid(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> Iterator[Stubber]:
     """A Stubber on a real voice-id client that the modules get from VoiceIDModule.client()."""
-    client = boto3.client(
-        "voice-id",
-        region_name=REGION,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="not-a-real-secret",
-    )
-    stubber = Stubber(client)
+    stubber = Stubber(voiceid_client())
     created: List[Dict[str, Any]] = []
-
-    def fake_client(self: VoiceIDModule, service: str, retry_decorator: Any = None, **extra: Any) -> Any:
-        created.append({"service": service, **extra})
-        return client
-
-    monkeypatch.setattr(VoiceIDModule, "client", fake_client)
+    serve_client(monkeypatch, stubber.client, created)
     stubber.created_clients = created  # type: ignore[attr-defined]
     with stubber:
         yield stubber
@@ -91,11 +79,6 @@ def run_module(capsys: pytest.CaptureFixture[str]) -> ModuleRunner:
     def run(
         main: Callable[[], None], args: Dict[str, Any], check_mode: bool = False, diff: bool = False
     ) -> Tuple[Dict[str, Any], bool]:
-        module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-        with patch_module_args(module_args), pytest.raises(SystemExit) as exit_info:
-            main()
-        output = capsys.readouterr().out
-        result: Dict[str, Any] = json.loads(output)
-        return result, exit_info.value.code != 0 or bool(result.get("failed"))
+        return run_main(capsys, main, args, check_mode, diff)
 
     return run

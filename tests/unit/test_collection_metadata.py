@@ -34,7 +34,7 @@ def test_every_module_is_in_the_aws_action_group_which_extends_amazon_aws() -> N
 
 def test_user_agent_names_the_collection() -> None:
     from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-    from ansible_collections.speakerops.voiceid.tests.unit.compat import patch_module_args
+    from ansible_collections.speakerops.voiceid.tests.unit.support.compat import patch_module_args
 
     with patch_module_args({"region": "eu-west-2", "access_key": "AKIDEXAMPLE", "secret_key": "x"}):
         module = VoiceIDModule(argument_spec={}, supports_check_mode=True)

@@ -16,20 +16,20 @@ from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import run as domain_state
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import NEW_KEY
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import OLD_KEY
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import api_tags
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import arn
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import expect_tags
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import keyed_domain
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import warning_texts
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
-from ansible_collections.speakerops.voiceid.tests.unit.samples import KMS_KEY
-from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
-from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_facts
-from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
-from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
-from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import KMS_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import NEW_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OLD_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_tags
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import arn
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_facts
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_list_domains
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_tags
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import keyed_domain
 
 main = voiceid_domain.main
 NAME = "domain-1"  # api_domain(1)'s name

@@ -13,18 +13,18 @@ import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain_info
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import expect_tags
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import warning_texts
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
-from ansible_collections.speakerops.voiceid.tests.unit.samples import add_domain_not_found
-from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
-from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_facts
-from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
-from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
-from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import CHECK_MODES
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import add_domain_not_found
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_facts
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_list_domains
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_tags
 
 main = voiceid_domain_info.main
-CHECK_MODES = [pytest.param(False, id="apply"), pytest.param(True, id="check")]
 
 
 def args(**options: Any) -> Dict[str, Any]:

@@ -6,7 +6,6 @@ service model), many against the concurrent in-memory fake; issue 12's option er
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from typing import Dict
 from typing import List
@@ -16,56 +15,22 @@ import pytest
 from ansible.module_utils.basic import AnsibleModule
 from botocore.stub import Stubber
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
-from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import FakeVoiceID
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
-
-CUSTOMER_ID = "customer-0042"
-GENERATED_ID = "id#GeNeRaTeDsPeAkErId0042"
-CREATED = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
-UPDATED = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import CUSTOMER_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import GENERATED_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OneSpeaker
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import bulk_args
 
 main = voiceid_speaker.main
-
-
-def api_speaker(status: str) -> Dict[str, Any]:
-    return {
-        "CustomerSpeakerId": CUSTOMER_ID,
-        "GeneratedSpeakerId": GENERATED_ID,
-        "DomainId": DOMAIN_ID,
-        "Status": status,
-        "CreatedAt": CREATED,
-        "UpdatedAt": UPDATED,
-    }
-
-
-def facts(status: str) -> Dict[str, Any]:
-    return {
-        "customer_speaker_id": CUSTOMER_ID,
-        "generated_speaker_id": GENERATED_ID,
-        "domain_id": DOMAIN_ID,
-        "status": status,
-        "created_at": "2025-03-01T09:30:00+00:00",
-        "updated_at": "2025-06-01T12:00:00+00:00",
-    }
-
-
-def expect_describe(stub: Stubber, speaker_id: str, status: Optional[str]) -> None:
-    params = {"DomainId": DOMAIN_ID, "SpeakerId": speaker_id}
-    if status is None:
-        stub.add_client_error(
-            "describe_speaker",
-            service_error_code="ResourceNotFoundException",
-            service_message="The speaker was not found.",
-            http_status_code=400,
-            modeled_fields={"ResourceType": "SPEAKER"},
-            expected_params=params,
-        )
-    else:
-        stub.add_response("describe_speaker", {"Speaker": api_speaker(status)}, params)
+SPEAKER = OneSpeaker()
+api_speaker = SPEAKER.answer
+facts = SPEAKER.facts
+expect_describe = SPEAKER.expect_describe
 
 
 def args(speaker_id: str = CUSTOMER_ID, state: str = "absent", **extra: Any) -> Dict[str, Any]:
@@ -161,12 +126,8 @@ def fake_service(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> FakeVo
     fake = FakeVoiceID(
         DOMAIN_ID, {"enrolled": "ENROLLED", "out": "OPTED_OUT", "expired": "EXPIRED", "denied": "ENROLLED"}
     )
-    monkeypatch.setattr(VoiceIDModule, "client", lambda self, service, retry_decorator=None, **extra: fake)
+    serve_client(monkeypatch, fake)
     return fake
-
-
-def bulk_args(*speaker_ids: str, **extra: Any) -> Dict[str, Any]:
-    return dict({"domain_id": DOMAIN_ID, "speaker_ids": list(speaker_ids), "region": "eu-west-2"}, **extra)
 
 
 @pytest.mark.parametrize("module_main", [main, voiceid_speaker_optout.main], ids=["speaker", "optout"])

@@ -15,19 +15,19 @@ from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import ratelimit
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_info
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
-from ansible_collections.speakerops.voiceid.tests.unit.samples import add_domain_not_found
-from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
-from ansible_collections.speakerops.voiceid.tests.unit.samples import api_speaker
-from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
-from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
-from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_speakers
-from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
-from ansible_collections.speakerops.voiceid.tests.unit.samples import speaker_facts
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import CHECK_MODES
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import add_domain_not_found
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_speaker
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_list_domains
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_list_speakers
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import speaker_facts
 
 main = voiceid_speaker_info.main
-CHECK_MODES = [pytest.param(False, id="apply"), pytest.param(True, id="check")]
 CUSTOMER_ID = "customer-0007"
 GENERATED_ID = "id#Generated0000000000007"
 

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from typing import Dict
 from typing import List
@@ -14,69 +13,21 @@ from typing import Optional
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
-from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import FakeVoiceID
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
-
-CUSTOMER_ID = "customer-0042"
-GENERATED_ID = "id#GeNeRaTeDsPeAkErId0042"
-CREATED = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
-UPDATED = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
-OPTED_OUT_AT = datetime.datetime(2026, 11, 25, 8, 0, tzinfo=datetime.timezone.utc)
-ACCESSED = datetime.datetime(2025, 9, 1, 13, 0, tzinfo=datetime.timezone.utc)
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import CUSTOMER_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import GENERATED_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OneSpeaker
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import bulk_args
 
 main = voiceid_speaker_optout.main
-
-
-def api_speaker(status: str, updated: datetime.datetime = UPDATED) -> Dict[str, Any]:
-    return {
-        "CustomerSpeakerId": CUSTOMER_ID,
-        "GeneratedSpeakerId": GENERATED_ID,
-        "DomainId": DOMAIN_ID,
-        "Status": status,
-        "CreatedAt": CREATED,
-        "UpdatedAt": updated,
-        "LastAccessedAt": ACCESSED,
-    }
-
-
-def facts(status: str, updated: Optional[str] = "2025-06-01T12:00:00+00:00") -> Dict[str, Any]:
-    result = {
-        "customer_speaker_id": CUSTOMER_ID,
-        "generated_speaker_id": GENERATED_ID,
-        "domain_id": DOMAIN_ID,
-        "status": status,
-        "created_at": "2025-03-01T09:30:00+00:00",
-        "last_accessed_at": "2025-09-01T13:00:00+00:00",
-    }
-    if updated is not None:
-        result["updated_at"] = updated
-    return result
-
-
-def expect_describe(stub: Stubber, speaker_id: str, status: Optional[str]) -> None:
-    params = {"DomainId": DOMAIN_ID, "SpeakerId": speaker_id}
-    if status is None:
-        stub.add_client_error(
-            "describe_speaker",
-            service_error_code="ResourceNotFoundException",
-            service_message="The speaker was not found.",
-            http_status_code=400,
-            modeled_fields={"ResourceType": "SPEAKER"},
-            expected_params=params,
-        )
-    else:
-        stub.add_response("describe_speaker", {"Speaker": api_speaker(status)}, params)
-
-
-def expect_opt_out(stub: Stubber, speaker_id: str) -> None:
-    stub.add_response(
-        "opt_out_speaker",
-        {"Speaker": api_speaker("OPTED_OUT", updated=OPTED_OUT_AT)},
-        {"DomainId": DOMAIN_ID, "SpeakerId": speaker_id},
-    )
+SPEAKER = OneSpeaker(last_accessed=True)
+facts = SPEAKER.facts
+expect_describe = SPEAKER.expect_describe
+expect_opt_out = SPEAKER.expect_opt_out
 
 
 def args(speaker_id: str = CUSTOMER_ID, domain_id: str = DOMAIN_ID) -> Dict[str, Any]:
@@ -330,12 +281,8 @@ def test_client_is_the_voice_id_service_with_botocore_retries_off(voiceid: Stubb
 def fake_service(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> FakeVoiceID:
     """An in-memory service behind VoiceIDModule.client(), for the concurrent calls of the bulk mode."""
     fake = FakeVoiceID(DOMAIN_ID, {"enrolled": "ENROLLED", "out": "OPTED_OUT", "denied": "ENROLLED"})
-    monkeypatch.setattr(VoiceIDModule, "client", lambda self, service, retry_decorator=None, **extra: fake)
+    serve_client(monkeypatch, fake)
     return fake
-
-
-def bulk_args(*speaker_ids: str, **extra: Any) -> Dict[str, Any]:
-    return dict({"domain_id": DOMAIN_ID, "speaker_ids": list(speaker_ids), "region": "eu-west-2"}, **extra)
 
 
 @pytest.mark.parametrize("check_mode", [False, True])

@@ -15,20 +15,20 @@ from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_fraudster_info
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_watchlist_info
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import api_fraudster
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import api_watchlist
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import fraudster_facts
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import watchlist_facts
-from ansible_collections.speakerops.voiceid.tests.unit.domain_samples import watchlist_id
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
-from ansible_collections.speakerops.voiceid.tests.unit.samples import add_domain_not_found
-from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
-from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
-from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
-from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import CHECK_MODES
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import add_domain_not_found
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_fraudster
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_watchlist
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_list_domains
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import fraudster_facts
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import watchlist_facts
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import watchlist_id
 
 DOMAIN = domain_id(1)
-CHECK_MODES = [pytest.param(False, id="apply"), pytest.param(True, id="check")]
 
 
 def expect_pages(

@@ -11,17 +11,17 @@ from typing import Iterator
 from typing import List
 from typing import Optional
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import ApiError
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import is_aws_endpoint
 from ansible_collections.speakerops.voiceid.plugins.modules.voiceid_speaker_optout import main
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import REGION
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import REGION
 
 NOTICE = "Amazon Connect Voice ID reached end of support on 2026-05-20"
 
@@ -56,14 +56,8 @@ def test_which_errors_mean_there_is_no_service(api_error: ApiError, unavailable:
 
 
 def stubbed_client(monkeypatch: pytest.MonkeyPatch, endpoint_url: Optional[str]) -> Iterator[Stubber]:
-    client = boto3.client(
-        "voice-id",
-        region_name=REGION,
-        endpoint_url=endpoint_url,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="not-a-real-secret",
-    )
-    monkeypatch.setattr(VoiceIDModule, "client", lambda self, service, retry_decorator=None, **extra: client)
+    client = voiceid_client(endpoint_url)
+    serve_client(monkeypatch, client)
     with Stubber(client) as stubber:
         yield stubber
         stubber.assert_no_pending_responses()

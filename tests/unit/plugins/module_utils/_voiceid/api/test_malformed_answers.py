@@ -11,13 +11,13 @@ import threading
 from typing import Any
 from typing import Iterator
 
-import boto3
 import pytest
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 
 
 class Answer:
@@ -41,13 +41,7 @@ def endpoint() -> Iterator[Any]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    client = boto3.client(
-        "voice-id",
-        region_name="eu-west-2",
-        endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="not-a-real-secret",
-    )
+    client = voiceid_client(f"http://127.0.0.1:{server.server_address[1]}")
     yield VoiceIDClient(client, RetryPolicy(sleep=[].append))
     server.shutdown()
     server.server_close()

@@ -19,10 +19,10 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import domain_facts
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import resolve_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
-from ansible_collections.speakerops.voiceid.tests.unit.samples import api_domain
-from ansible_collections.speakerops.voiceid.tests.unit.samples import domain_id
-from ansible_collections.speakerops.voiceid.tests.unit.samples import expect_list_domains
-from ansible_collections.speakerops.voiceid.tests.unit.samples import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_id
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_list_domains
 
 
 @pytest.fixture

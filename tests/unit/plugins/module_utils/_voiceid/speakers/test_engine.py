@@ -17,7 +17,6 @@ from typing import Iterator
 from typing import List
 from typing import Optional
 
-import boto3
 import botocore.config
 import pytest
 
@@ -33,9 +32,10 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import change_one
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import stopping_on_signals
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import workers_for
-from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import FakeVoiceID
-from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import generated_id
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import generated_id
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 
 MIXED = {"enrolled": "ENROLLED", "expired": "EXPIRED", "pending": "PENDING", "out": "OPTED_OUT"}
 
@@ -356,13 +356,9 @@ def hung_port() -> Iterator[int]:
 
 
 def boto_client(port: int, read_timeout: float = 1.0) -> Any:
-    return boto3.client(
-        "voice-id",
-        region_name="eu-west-2",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="not-a-real-secret",
-        config=botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=read_timeout),
+    return voiceid_client(
+        f"http://127.0.0.1:{port}",
+        botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=read_timeout),
     )
 
 

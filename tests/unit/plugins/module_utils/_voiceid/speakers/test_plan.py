@@ -21,7 +21,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import Decision
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import Ledger
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import decide
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 
 CUSTOMER = "customer-1"
 GENERATED = "id#AbCdEfGhIjKlMnOpQrStU1"

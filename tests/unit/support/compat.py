@@ -4,7 +4,8 @@
 """What the unit tests need from ansible-core, on every release the collection supports (>= 2.17).
 
 `patch_module_args` came with ansible-core 2.19 (ansible.module_utils.testing); on 2.17 and 2.18 the same is
-done by hand: AnsibleModule reads its arguments from `basic._ANSIBLE_ARGS` when it is set.
+done by hand: AnsibleModule reads its arguments from `basic._ANSIBLE_ARGS` when it is set. The warnings of a
+module's result changed shape with ansible-core 2.19: `warning_texts` reads either.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from typing import Any
 from typing import Dict
 from typing import Iterator
+from typing import List
 from typing import Optional
 from unittest import mock
 
@@ -31,4 +33,12 @@ except ImportError:  # ansible-core < 2.19
             yield
 
 
-__all__ = ["patch_module_args"]
+def warning_texts(result: Dict[str, Any]) -> List[str]:
+    """The warnings of a module's result as text: a string each before ansible-core 2.19, a summary after."""
+    texts = []
+    for warning in result.get("warnings", []):
+        texts.append(warning if isinstance(warning, str) else str(warning.get("event", {}).get("msg", warning)))
+    return texts
+
+
+__all__ = ["patch_module_args", "warning_texts"]

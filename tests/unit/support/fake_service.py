@@ -7,7 +7,6 @@ service model, as the Stubber does; answers have botocore's shapes, errors are r
 
 from __future__ import annotations
 
-import datetime
 import string
 import threading
 import types
@@ -21,9 +20,12 @@ import botocore.session
 from botocore.exceptions import ClientError
 from botocore.validate import validate_parameters
 
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OPTED_OUT_AT
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import SPEAKER_CREATED
+
 _MODEL = botocore.session.get_session().get_service_model("voice-id")
-_NOW = datetime.datetime(2026, 11, 25, 8, 0, tzinfo=datetime.timezone.utc)
-_CREATED = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.timezone.utc)
+_NOW = OPTED_OUT_AT  # when the fake opts a speaker out
+_CREATED = SPEAKER_CREATED  # when the fake's speakers were enrolled
 
 
 def generated_id(number: int) -> str:
