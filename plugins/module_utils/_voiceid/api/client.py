@@ -20,12 +20,21 @@ from .errors import malformed
 from .errors import none_if_missing
 from .pagination import all_items
 from .pagination import page_request
-
-# Re-exported: module.py sizes botocore's pool and types the limiter, speakers/run.py sizes its workers.
-from .transport import CONNECTION_POOL_SIZE as CONNECTION_POOL_SIZE
-from .transport import MAX_WORKERS_PER_OPERATION as MAX_WORKERS_PER_OPERATION
-from .transport import RateLimiter as RateLimiter
+from .transport import CONNECTION_POOL_SIZE
+from .transport import MAX_WORKERS_PER_OPERATION
+from .transport import RateLimiter
 from .transport import Transport
+
+# Transport's names are re-exported: module.py sizes botocore's pool and types the limiter with them,
+# speakers/run.py sizes its workers.
+__all__ = [
+    "CONNECTION_POOL_SIZE",
+    "MAX_WORKERS_PER_OPERATION",
+    "ApiSpeaker",
+    "RateLimiter",
+    "VoiceIDClient",
+    "speaker_of",
+]
 
 ApiSpeaker = Dict[str, Any]
 
