@@ -63,8 +63,8 @@ options:
       - The most requests per second the module sends of each operation it calls, one suboption per operation.
         An operation left unset keeps AWS's default quota, or 2 where AWS publishes none (the lowest Voice ID
         quota). Raise them for an account whose Voice ID quotas AWS raised.
-      - Each rate is a number from 0.01 to 10000. Only C(list_speakers), in the modules that have it, may also be
-        V(0), to read with C(DescribeSpeaker) alone.
+      - Each rate is a number from 0.01 to 10000. Only C(list_speakers), in M(speakerops.voiceid.voiceid_speaker)
+        and M(speakerops.voiceid.voiceid_speaker_optout), may also be V(0), to read with C(DescribeSpeaker) alone.
       - Quotas are per account and region, shared by every client; lower the rates when other tasks or
         applications call the same operations at the same time. Throttled requests are retried all the same.
     type: dict

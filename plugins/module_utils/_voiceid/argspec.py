@@ -24,6 +24,8 @@ from typing import Dict
 from typing import List
 from typing import Tuple
 
+from .api.operations import OPERATIONS
+
 Constraint = Tuple[str, ...]
 
 
@@ -85,7 +87,10 @@ SPEAKER_SPEC = ArgumentSpec(
 
 def request_rates_spec(*operations: str) -> ArgumentSpec:
     """The module's `request_rates` option: a float suboption per operation the module calls, in requests per
-    second (see ratelimit.DEFAULT_REQUEST_RATES for AWS's defaults)."""
+    second (the defaults are api/operations.py's)."""
+    unknown = sorted(set(operations) - set(OPERATIONS))
+    if unknown:
+        raise ValueError(f"not in the operations table: {', '.join(unknown)}")
     return ArgumentSpec(
         {"request_rates": {"type": "dict", "options": {operation: {"type": "float"} for operation in operations}}}
     )

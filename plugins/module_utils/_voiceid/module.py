@@ -37,6 +37,8 @@ from .api.domain_client import DomainClient
 from .api.errors import END_OF_SUPPORT_NOTICE
 from .api.errors import ApiError
 from .api.errors import VoiceIDError
+from .api.limits import CONNECT_TIMEOUT
+from .api.limits import READ_TIMEOUT
 from .api.retry import RetryPolicy
 from .rules import InvalidParameterError
 from .version import COLLECTION_NAME
@@ -45,10 +47,7 @@ from .version import COLLECTION_VERSION
 # Retries are ours (RetryPolicy), so that every attempt passes the rate limiter and conflicts of type
 # CONCURRENT_CHANGES are retried too; botocore's own retry layer is switched off unless aws_config asks.
 # The connection pool holds one connection per request the bulk mode may have in flight. Timeouts are per
-# attempt, a few seconds (botocore's 60 s would let a hung endpoint hold each request for 10 minutes);
-# aws_config overrides any of these.
-CONNECT_TIMEOUT = 5
-READ_TIMEOUT = 10
+# attempt (api/limits.py); aws_config overrides any of these.
 _BOTOCORE_CONFIG = {
     "retries": {"mode": "standard", "total_max_attempts": 1},
     "max_pool_connections": CONNECTION_POOL_SIZE,

@@ -4,9 +4,9 @@
 
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
-"""The calls of the domain-side modules (domains, their tags, watchlists and fraudsters), on top of
-VoiceIDClient's retries, rate limiting and error handling. Kept apart from client.py, which the speaker
-modules use, so that each side can change on its own."""
+"""The calls only the domain-side modules make (create, change, tag and delete domains, read their watchlists
+and fraudsters). DomainClient extends VoiceIDClient, whose domain lookups (DescribeDomain, ListDomains) these
+modules need too; both send through the same Transport."""
 
 from __future__ import annotations
 
@@ -16,15 +16,17 @@ from typing import Iterator
 from typing import List
 from typing import Optional
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
 from .client import VoiceIDClient
 from .errors import DomainErrorHandler
+from .errors import deleted_unless_missing
 from .errors import handles_errors
-from .errors import none_if_missing
+from .pagination import all_items
+from .pagination import page_request
 
 ApiDomain = Dict[str, Any]
-
-# The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
-LIST_PAGE_SIZE = 100
 
 
 class DomainClient(VoiceIDClient):
@@ -48,7 +50,7 @@ class DomainClient(VoiceIDClient):
         if description:
             params["Description"] = description
         if tags:
-            params["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+            params["Tags"] = ansible_dict_to_boto3_tag_list(tags)
         domain: ApiDomain = self._call("create_domain", **params)["Domain"]
         return domain
 
@@ -65,20 +67,21 @@ class DomainClient(VoiceIDClient):
         domain: ApiDomain = self._call("update_domain", **params)["Domain"]
         return domain
 
-    @none_if_missing("delete domain", DomainErrorHandler)
-    def delete_domain(self, domain_id: str) -> Optional[bool]:
-        """True once deleted; None when the domain did not exist (any more)."""
+    @deleted_unless_missing("delete domain", DomainErrorHandler)
+    def delete_domain(self, domain_id: str) -> bool:
+        """True once deleted; False when the domain did not exist (any more)."""
         self._call("delete_domain", DomainId=domain_id)
         return True
 
     @handles_errors("list the tags of domain")
     def list_tags(self, arn: str) -> Dict[str, str]:
-        tags = self._call("list_tags_for_resource", ResourceArn=arn).get("Tags") or []
-        return {str(tag["Key"]): str(tag["Value"]) for tag in tags}
+        answer = self._call("list_tags_for_resource", ResourceArn=arn)
+        tags: Dict[str, str] = boto3_tag_list_to_ansible_dict(answer.get("Tags"))
+        return tags
 
     @handles_errors("tag domain")
     def tag_resource(self, arn: str, tags: Dict[str, str]) -> None:
-        self._call("tag_resource", ResourceArn=arn, Tags=[{"Key": key, "Value": value} for key, value in tags.items()])
+        self._call("tag_resource", ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
 
     @handles_errors("untag domain")
     def untag_resource(self, arn: str, keys: List[str]) -> None:
@@ -86,36 +89,17 @@ class DomainClient(VoiceIDClient):
 
     @handles_errors("list watchlists")
     def list_watchlists_page(self, domain_id: str, next_token: Optional[str] = None) -> Dict[str, Any]:
-        params: Dict[str, Any] = {"DomainId": domain_id, "MaxResults": LIST_PAGE_SIZE}
-        if next_token:
-            params["NextToken"] = next_token
-        return self._call("list_watchlists", **params)
+        return self._call("list_watchlists", **page_request("list_watchlists", next_token, DomainId=domain_id))
 
     @handles_errors("list fraudsters")
     def list_fraudsters_page(
         self, domain_id: str, watchlist_id: Optional[str] = None, next_token: Optional[str] = None
     ) -> Dict[str, Any]:
-        params: Dict[str, Any] = {"DomainId": domain_id, "MaxResults": LIST_PAGE_SIZE}
-        if watchlist_id:
-            params["WatchlistId"] = watchlist_id
-        if next_token:
-            params["NextToken"] = next_token
+        params = page_request("list_fraudsters", next_token, DomainId=domain_id, WatchlistId=watchlist_id or None)
         return self._call("list_fraudsters", **params)
 
     def list_watchlists(self, domain_id: str) -> Iterator[Dict[str, Any]]:
-        token: Optional[str] = None
-        while True:
-            page = self.list_watchlists_page(domain_id, token)
-            yield from page.get("WatchlistSummaries", [])
-            token = page.get("NextToken")
-            if not token:
-                return
+        return all_items("list_watchlists", lambda token: self.list_watchlists_page(domain_id, token))
 
     def list_fraudsters(self, domain_id: str, watchlist_id: Optional[str] = None) -> Iterator[Dict[str, Any]]:
-        token: Optional[str] = None
-        while True:
-            page = self.list_fraudsters_page(domain_id, watchlist_id, token)
-            yield from page.get("FraudsterSummaries", [])
-            token = page.get("NextToken")
-            if not token:
-                return
+        return all_items("list_fraudsters", lambda token: self.list_fraudsters_page(domain_id, watchlist_id, token))

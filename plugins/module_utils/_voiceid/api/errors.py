@@ -49,7 +49,6 @@ TRANSPORT_ERRORS = frozenset(
         "HTTPClientError",
     }
 )
-RETRYABLE_BOTOCORE_ERRORS = tuple(sorted(TRANSPORT_ERRORS))
 # Conflicts that concern the whole domain: no speaker of it can succeed until the domain changes.
 DOMAIN_CONFLICT_TYPES = frozenset({"DOMAIN_NOT_ACTIVE", "DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES"})
 # Codes this collection gives to what is not an answer of the service.
@@ -103,7 +102,7 @@ class ApiError:
 
     @property
     def retryable(self) -> bool:
-        if self.code in RETRYABLE_CODES or self.code in RETRYABLE_BOTOCORE_ERRORS:
+        if self.code in RETRYABLE_CODES or self.transport:
             return True
         if self.code == "ConflictException":
             return self.conflict_type in RETRYABLE_CONFLICT_TYPES
@@ -214,3 +213,21 @@ def none_if_missing(
 ) -> Callable[[Call], Call]:
     """Decorator: as handles_errors, but the handler's missing resource makes the call return None."""
     return cast(Callable[[Call], Call], handler.list_error_handler(description, default_value=None))
+
+
+def deleted_unless_missing(
+    description: str, handler: Type[VoiceIDErrorHandler] = VoiceIDErrorHandler
+) -> Callable[[Call], Call]:
+    """Decorator for deletions (amazon.aws's deletion handler): the handler's missing resource makes the call
+    return False, as the resource is gone already; other botocore errors are as in handles_errors."""
+    return cast(Callable[[Call], Call], handler.deletion_error_handler(description))
+
+
+def malformed(operation: str, what: str) -> VoiceIDError:
+    """The error for an answer that does not have the shape of the service's output (a broken endpoint or proxy)."""
+    return VoiceIDError(
+        f"Failed to read the answer to {operation}",
+        api_error=ApiError(
+            MALFORMED_RESPONSE, f"the answer to {operation} does not match the service's output shape: {what}"
+        ),
+    )

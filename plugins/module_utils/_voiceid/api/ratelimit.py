@@ -23,28 +23,12 @@ from typing import Protocol
 from typing import Tuple
 
 from ..rules import InvalidParameterError
+from .operations import OPERATIONS
 
-# AWS's default request-rate quotas for Voice ID (requests per second, per account and region).
-DEFAULT_REQUEST_RATES: Dict[str, float] = {
-    "describe_speaker": 10.0,
-    "opt_out_speaker": 10.0,
-    "delete_speaker": 10.0,
-    "list_speakers": 5.0,
-    "describe_domain": 2.0,
-    "list_domains": 2.0,
-    # CreateDomain, UpdateDomain and DeleteDomain: AWS's default quota for domain operations, 2 per second
-    # ("Voice ID quotas" in the Amazon Connect administrator guide). AWS publishes no quota for the tag,
-    # watchlist and fraudster operations: they get the lowest documented Voice ID quota, 2 per second, until a
-    # user who knows better sets request_rates.
-    "create_domain": 2.0,
-    "update_domain": 2.0,
-    "delete_domain": 2.0,
-    "tag_resource": 2.0,
-    "untag_resource": 2.0,
-    "list_tags_for_resource": 2.0,
-    "list_watchlists": 2.0,
-    "list_fraudsters": 2.0,
-}
+# AWS's default request-rate quotas for Voice ID (requests per second, per account and region): the table's.
+DEFAULT_REQUEST_RATES: Dict[str, float] = {name: operation.default_rate for name, operation in OPERATIONS.items()}
+# The operations whose rate may be 0 (do not call it), in the modules that can do without them.
+MAY_BE_ZERO: Tuple[str, ...] = tuple(name for name, operation in OPERATIONS.items() if operation.may_be_zero)
 
 
 class Clock(Protocol):
@@ -112,7 +96,7 @@ MAX_REQUEST_RATE = 10_000.0
 
 
 def check_request_rates(
-    option: str, overrides: Optional[Mapping[str, Optional[float]]], may_be_zero: Tuple[str, ...] = ("list_speakers",)
+    option: str, overrides: Optional[Mapping[str, Optional[float]]], may_be_zero: Tuple[str, ...] = MAY_BE_ZERO
 ) -> Dict[str, float]:
     """request_rates() after checking the overrides: finite requests per second within the sane bounds,
     or 0 where the operation is optional."""

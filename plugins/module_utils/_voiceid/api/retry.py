@@ -15,18 +15,16 @@ from dataclasses import field
 from typing import Callable
 from typing import Optional
 
-# At most 10 attempts with delays capped at 8 s: a throttled or faulting call gives up after roughly
-# 30 s of waiting on average, and at worst about a minute.
-DEFAULT_MAX_ATTEMPTS = 10
-DEFAULT_BASE_DELAY = 0.25
-DEFAULT_MAX_DELAY = 8.0
+from .limits import BASE_DELAY
+from .limits import MAX_ATTEMPTS
+from .limits import MAX_DELAY
 
 
 @dataclass
 class RetryPolicy:
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    base_delay: float = DEFAULT_BASE_DELAY
-    max_delay: float = DEFAULT_MAX_DELAY
+    max_attempts: int = MAX_ATTEMPTS
+    base_delay: float = BASE_DELAY
+    max_delay: float = MAX_DELAY
     sleep: Optional[Callable[[float], None]] = field(default=None, repr=False)  # None: time.sleep
     uniform: Callable[[float, float], float] = field(default=random.uniform, repr=False)
 

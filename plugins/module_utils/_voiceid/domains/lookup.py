@@ -18,7 +18,7 @@ from typing import Tuple
 from ..api.client import VoiceIDClient
 from ..api.domain_client import DomainClient
 from ..api.errors import VoiceIDError
-from ..api.shapes import iso_timestamp
+from ..api.shapes import snake_keys
 from ..rules import InvalidParameterError
 
 DomainFacts = Dict[str, Any]
@@ -49,16 +49,12 @@ class DomainNameError(InvalidParameterError):
     """A domain_name option names no domain, or more than one: the module cannot tell which domain is meant."""
 
 
-def _snake(api: Mapping[str, Any], keys: Tuple[Tuple[str, str], ...]) -> Dict[str, Any]:
-    return {key: iso_timestamp(api[api_key]) for api_key, key in keys if api_key in api}
-
-
 def domain_facts(api_domain: Mapping[str, Any]) -> DomainFacts:
     """A Domain or DomainSummary of the API as the modules return it; absent fields stay absent."""
-    result = _snake(api_domain, _DOMAIN_KEYS)
+    result = snake_keys(api_domain, _DOMAIN_KEYS)
     for api_key, key, keys in _DOMAIN_STRUCTURES:
         if api_domain.get(api_key) is not None:
-            result[key] = _snake(api_domain[api_key], keys)
+            result[key] = snake_keys(api_domain[api_key], keys)
     return result
 
 

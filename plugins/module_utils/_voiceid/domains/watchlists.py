@@ -17,7 +17,7 @@ from typing import Optional
 from typing import Tuple
 
 from ..api.domain_client import DomainClient
-from ..api.shapes import iso_timestamp
+from ..api.shapes import snake_keys
 from ..rules import InvalidParameterError
 
 WATCHLIST_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
@@ -46,16 +46,12 @@ def check_watchlist_id(option: str, value: str) -> None:
         raise InvalidParameterError(f"{option} must be {WATCHLIST_ID_RULE}; the value given {size}.")
 
 
-def _facts(api: Mapping[str, Any], keys: Tuple[Tuple[str, str], ...]) -> Dict[str, Any]:
-    return {key: iso_timestamp(api[api_key]) for api_key, key in keys if api_key in api}
-
-
 def watchlist_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
-    return _facts(api, _WATCHLIST_KEYS)
+    return snake_keys(api, _WATCHLIST_KEYS)
 
 
 def fraudster_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
-    facts = _facts(api, _FRAUDSTER_KEYS)
+    facts = snake_keys(api, _FRAUDSTER_KEYS)
     if "watchlist_ids" in facts:
         facts["watchlist_ids"] = list(facts["watchlist_ids"])
     return facts

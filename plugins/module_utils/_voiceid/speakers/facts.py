@@ -15,7 +15,7 @@ from typing import Mapping
 from typing import Optional
 from typing import Tuple
 
-from ..api.shapes import iso_timestamp
+from ..api.shapes import snake_keys
 from ..rules import is_generated_speaker_id
 
 OPTED_OUT = "OPTED_OUT"
@@ -74,7 +74,7 @@ class CompactSpeakerFacts(Mapping[str, Any]):
 
 def speaker_facts(speaker: Mapping[str, Any]) -> SpeakerFacts:
     """A Speaker or SpeakerSummary of the API as the modules return it; absent fields stay absent."""
-    return {key: iso_timestamp(speaker[api_key]) for api_key, key in _SPEAKER_KEYS if api_key in speaker}
+    return snake_keys(speaker, _SPEAKER_KEYS)
 
 
 def predicted_opt_out(before: Optional[Facts], domain_id: str, speaker_id: str) -> SpeakerFacts:

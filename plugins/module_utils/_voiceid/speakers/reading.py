@@ -15,10 +15,11 @@ from typing import Optional
 
 from ..api.client import ApiSpeaker
 from ..api.client import VoiceIDClient
+from ..api.operations import page_size
 from .facts import SpeakerFacts
 from .facts import speaker_facts
 
-LIST_SPEAKERS_PAGE_SIZE = 100  # the most ListSpeakers returns per page
+LIST_SPEAKERS_PAGE_SIZE = page_size("list_speakers")  # the most ListSpeakers returns per page
 
 
 def find_speakers(

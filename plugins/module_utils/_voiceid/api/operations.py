@@ -1,0 +1,77 @@
+# Copyright: Contributors to the speakerops.voiceid project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
+
+"""The one table of the Voice ID operations the collection calls: the only place a per-operation fact lives.
+
+The default request rates (ratelimit.py), the `request_rates` option specs (argspec.py), the check of the
+user's rates, the page sizes and result keys of the list calls (pagination.py) all derive from it, and a unit
+test holds every module's documentation to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict
+from typing import Optional
+from typing import Tuple
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation: `name` is boto3's (describe_speaker), `api_name` the service's (DescribeSpeaker)."""
+
+    name: str
+    # AWS's default request-rate quota (requests per second, per account and region).
+    default_rate: float
+    # For list operations: MaxResults sent with every page (the most the service returns) and the member of
+    # the answer that holds the page's items (as in botocore's paginator model for voice-id).
+    page_size: Optional[int] = None
+    result_key: Optional[str] = None
+    # Whether a rate of 0 (do not call it) is accepted, in the modules that can do without the operation.
+    may_be_zero: bool = False
+
+    @property
+    def api_name(self) -> str:
+        return api_name(self.name)
+
+
+def api_name(operation: str) -> str:
+    """describe_speaker -> DescribeSpeaker."""
+    return "".join(part.title() for part in operation.split("_"))
+
+
+# AWS publishes quotas for the speaker and domain operations: 10, 5 and 2 per second ("Voice ID quotas" in
+# the Amazon Connect administrator guide; CreateDomain, UpdateDomain and DeleteDomain share the domain
+# quota, 2). It publishes no quota for the tag, watchlist and fraudster operations: they get the lowest
+# documented Voice ID quota, 2 per second, until a user who knows better sets request_rates.
+_TABLE: Tuple[Operation, ...] = (
+    Operation("describe_speaker", 10.0),
+    Operation("opt_out_speaker", 10.0),
+    Operation("delete_speaker", 10.0),
+    # 0: read with DescribeSpeaker alone (voiceid_speaker and voiceid_speaker_optout).
+    Operation("list_speakers", 5.0, page_size=100, result_key="SpeakerSummaries", may_be_zero=True),
+    Operation("describe_domain", 2.0),
+    Operation("list_domains", 2.0, page_size=10, result_key="DomainSummaries"),
+    Operation("create_domain", 2.0),
+    Operation("update_domain", 2.0),
+    Operation("delete_domain", 2.0),
+    Operation("tag_resource", 2.0),
+    Operation("untag_resource", 2.0),
+    Operation("list_tags_for_resource", 2.0),
+    # The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
+    Operation("list_watchlists", 2.0, page_size=100, result_key="WatchlistSummaries"),
+    Operation("list_fraudsters", 2.0, page_size=100, result_key="FraudsterSummaries"),
+)
+
+OPERATIONS: Dict[str, Operation] = {operation.name: operation for operation in _TABLE}
+
+
+def page_size(name: str) -> int:
+    """MaxResults of the list operation `name`."""
+    size = OPERATIONS[name].page_size
+    if size is None:
+        raise ValueError(f"{name} is not a list operation")
+    return size
