@@ -17,7 +17,6 @@ from typing import List
 from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from .client import VoiceIDClient
 from .errors import DomainErrorHandler
@@ -75,9 +74,10 @@ class DomainClient(VoiceIDClient):
 
     @handles_errors("list the tags of domain")
     def list_tags(self, arn: str) -> Dict[str, str]:
-        answer = self._call("list_tags_for_resource", ResourceArn=arn)
-        tags: Dict[str, str] = boto3_tag_list_to_ansible_dict(answer.get("Tags"))
-        return tags
+        # Not amazon.aws's boto3_tag_list_to_ansible_dict: it reads a tag without its Key as no tag at all, where
+        # this fails (a broken answer must never pass for fewer tags).
+        tags = self._call("list_tags_for_resource", ResourceArn=arn).get("Tags") or []
+        return {str(tag["Key"]): str(tag["Value"]) for tag in tags}
 
     @handles_errors("tag domain")
     def tag_resource(self, arn: str, tags: Dict[str, str]) -> None:
