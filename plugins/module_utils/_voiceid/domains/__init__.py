@@ -8,7 +8,8 @@
 
 - `lookup.py`: a domain's facts, finding domains, and the one lookup of a domain by its name
   (`find_domains_named`, `resolve_domain_id`) with its one error, `DomainNameError`.
-- `tags.py`: tags, checked and compared the way amazon.aws modules do. `watchlists.py`: watchlists and fraudsters.
+- `tags.py`: tags, normalised and compared the way amazon.aws modules do (their rules are in `rules.py`).
+  `watchlists.py`: watchlists and fraudsters.
 - `plan.py`: voiceid_domain's pure decision (what the task wants, what to call, what check mode predicts).
 - `run.py`: carrying a plan out for one domain (find, act, wait for a re-encryption).
 
