@@ -270,13 +270,13 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ra
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.plan import WantedDomain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainChangeError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainRun
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import WantedDomain
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.tags import check_description
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.tags import normalize_tags
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_description
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_name
 

@@ -4,7 +4,8 @@
 
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
-"""The identifier rules of the Voice ID service, checked before any API call.
+"""The input rules of the Voice ID service (ids, names, a domain's description and tags), checked before any
+API call.
 
 The rules are those of botocore's voice-id service model (2021-09-27). botocore itself only checks
 minimum lengths, so without these checks a malformed value would reach the service and come back as
@@ -14,7 +15,9 @@ a ValidationException after a round trip, or, in a list, fail one speaker after 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import List
+from typing import Mapping
 from typing import Optional
 
 DOMAIN_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
@@ -145,3 +148,56 @@ def check_speaker_options(speaker_id: Optional[str], speaker_ids: Optional[List[
         check_speaker_id("speaker_id", speaker_id)
     elif speaker_ids is not None:
         check_speaker_ids("speaker_ids", speaker_ids)
+
+
+# A domain's description and tags (botocore's Description, TagKey and TagValue shapes).
+MAX_TAGS = 200
+MAX_KEY_LENGTH = 128
+MAX_VALUE_LENGTH = 256
+TAG_RULE = (
+    "letters, digits, spaces and _ . : / = + - @ (pattern ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$), keys 1 to 128"
+    " characters, values at most 256"
+)
+RESERVED_PREFIX = "aws:"
+_PUNCTUATION = frozenset("_.:/=+-@")
+
+
+def _allowed(text: str, punctuation: frozenset[str] = _PUNCTUATION) -> bool:
+    """True when text matches the model's ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$ (with other punctuation if given)."""
+    return all(char in punctuation or unicodedata.category(char)[0] in "LZN" for char in text)
+
+
+DESCRIPTION_RULE = (
+    "1 to 1024 letters, digits, spaces and _ . : / = + - % @ (pattern ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-%@]*)$)"
+)
+MAX_DESCRIPTION_LENGTH = 1024
+
+
+def check_description(option: str, value: str) -> None:
+    """Raise InvalidParameterError unless value is a domain description (empty: none, allowed)."""
+    if len(value) > MAX_DESCRIPTION_LENGTH:
+        raise InvalidParameterError(f"{option} must be {DESCRIPTION_RULE}; it has {len(value)} characters.")
+    if not _allowed(value, _PUNCTUATION | {"%"}):
+        raise InvalidParameterError(f"{option} must be {DESCRIPTION_RULE}; it has a character outside that set.")
+
+
+def check_tags(option: str, tags: Mapping[str, str]) -> None:
+    """Raise one InvalidParameterError listing every way tags (keys and values as text) break the service's
+    rules. Values are never repeated in the message (the service marks them sensitive); keys are named so that
+    they can be found."""
+    problems: List[str] = []
+    if len(tags) > MAX_TAGS:
+        problems.append(f"{len(tags)} tags, more than {MAX_TAGS}")
+    for key, value in tags.items():
+        if not 1 <= len(key) <= MAX_KEY_LENGTH:
+            problems.append(f"a key of {len(key)} characters")
+        elif not _allowed(key):
+            problems.append(f"the key {key!r} has a character outside the allowed set")
+        elif key.startswith(RESERVED_PREFIX):
+            problems.append(f"the key {key!r} starts with '{RESERVED_PREFIX}', which AWS reserves for itself")
+        if len(value) > MAX_VALUE_LENGTH:
+            problems.append(f"the value of {key!r} has {len(value)} characters")
+        elif not _allowed(value):
+            problems.append(f"the value of {key!r} has a character outside the allowed set")
+    if problems:
+        raise InvalidParameterError(f"{option} must have {TAG_RULE}; {'; '.join(problems)}.")

@@ -6,9 +6,13 @@
 
 """Domains and what they hold besides speakers (tags, watchlists, fraudsters).
 
-- `lookup.py`: a domain's facts, finding domains, resolving a domain_name to its id.
-- `tags.py`: tags, compared the way amazon.aws modules compare them. `watchlists.py`: watchlists and fraudsters.
-- `run.py`: bringing one domain to the state a task describes (plan, act, wait for a re-encryption).
+- `lookup.py`: a domain's facts, finding domains, and the one lookup of a domain by its name
+  (`find_domains_named`, `resolve_domain_id`) with its one error, `DomainNameError`.
+- `tags.py`: tags, normalised and compared the way amazon.aws modules do (their rules are in `rules.py`).
+  `watchlists.py`: watchlists and fraudsters.
+- `plan.py`: voiceid_domain's pure decision (what the task wants, what to call, what check mode predicts).
+- `run.py`: carrying a plan out for one domain (find, act, wait for a re-encryption).
 
-Imports `api/` and `rules.py` only.
+Imports `api/` and `rules.py` only; inside the package, `run.py` imports the others, `plan.py` imports
+`lookup.py` and `tags.py`.
 """

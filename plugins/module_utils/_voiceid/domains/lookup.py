@@ -4,10 +4,12 @@
 
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
-"""Voice ID domains: their facts as the modules return them, finding them, and naming one by its name."""
+"""Voice ID domains: their facts as the modules return them, finding them, and finding one by its name (the
+one lookup by name that every module uses, with one error, DomainNameError)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from typing import Dict
 from typing import List
@@ -16,6 +18,7 @@ from typing import Optional
 from typing import Tuple
 
 from ..api.client import VoiceIDClient
+from ..api.domain_client import ApiDomain
 from ..api.domain_client import DomainClient
 from ..api.errors import VoiceIDError
 from ..api.shapes import snake_keys
@@ -46,7 +49,8 @@ _DOMAIN_STRUCTURES: Tuple[Tuple[str, str, Tuple[Tuple[str, str], ...]], ...] = (
 
 
 class DomainNameError(InvalidParameterError):
-    """A domain_name option names no domain, or more than one: the module cannot tell which domain is meant."""
+    """A domain's name (the option domain_name, or voiceid_domain's name) matches no domain where one is needed,
+    or more than one: the module cannot tell which domain is meant and changes nothing."""
 
 
 def domain_facts(api_domain: Mapping[str, Any]) -> DomainFacts:
@@ -91,6 +95,28 @@ def add_tags(client: DomainClient, domains: List[DomainFacts]) -> List[str]:
     return []
 
 
+@dataclass(frozen=True)
+class NamedDomains:
+    """What one ListDomains (all pages) tells about a name: the domains that have it, in the order listed, and
+    how many domains the account and region hold in all."""
+
+    name: str
+    matches: Tuple[ApiDomain, ...]
+    total: int
+
+    @property
+    def ids(self) -> str:
+        """The ids of the matches, for a message that asks the user to pick one."""
+        return ", ".join(str(domain.get("DomainId")) for domain in self.matches)
+
+
+def find_domains_named(client: VoiceIDClient, name: str) -> NamedDomains:
+    """The one lookup of a domain by its name (ListDomains, all pages; names are matched exactly). Each caller
+    decides what none or several matches mean for its task, and raises DomainNameError when it cannot go on."""
+    domains = list(client.list_domains())
+    return NamedDomains(name, tuple(domain for domain in domains if domain.get("Name") == name), len(domains))
+
+
 def resolve_domain_id(client: VoiceIDClient, domain_id: Optional[str] = None, domain_name: Optional[str] = None) -> str:
     """domain_id as it is, or the id of the one domain whose name is domain_name.
 
@@ -101,11 +127,11 @@ def resolve_domain_id(client: VoiceIDClient, domain_id: Optional[str] = None, do
         return domain_id
     if domain_name is None:
         raise InvalidParameterError("one of domain_id and domain_name is required")
-    matches = [str(domain["DomainId"]) for domain in client.list_domains() if domain.get("Name") == domain_name]
-    if not matches:
+    found = find_domains_named(client, domain_name)
+    if not found.matches:
         raise DomainNameError(f"domain_name '{domain_name}' matches no Voice ID domain in this account and region")
-    if len(matches) > 1:
+    if len(found.matches) > 1:
         raise DomainNameError(
-            f"domain_name '{domain_name}' matches {len(matches)} domains (ids {', '.join(matches)}); use domain_id"
+            f"domain_name '{domain_name}' matches {len(found.matches)} domains (ids {found.ids}); use domain_id"
         )
-    return matches[0]
+    return str(found.matches[0]["DomainId"])

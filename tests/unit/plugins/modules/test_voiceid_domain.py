@@ -14,7 +14,7 @@ import pytest
 from botocore.stub import ANY
 from botocore.stub import Stubber
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import run as domain_state
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import run as domain_run
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
 from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
@@ -64,7 +64,7 @@ class FakeClock:
 @pytest.fixture(autouse=True)
 def fake_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     FakeClock.now = 1000.0
-    monkeypatch.setattr(domain_state, "SystemClock", FakeClock)
+    monkeypatch.setattr(domain_run, "SystemClock", FakeClock)
 
 
 # --- create ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+from typing import Dict
+from typing import Optional
+
 import pytest
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import rules as ids
@@ -60,3 +63,52 @@ def test_check_domain_name() -> None:
     ids.check_domain_name("domain_name", "contact-center_1")
     with pytest.raises(ids.InvalidParameterError, match=r"^domain_name must be 1 to 256 characters"):
         ids.check_domain_name("domain_name", "bad name")
+
+
+@pytest.mark.parametrize(
+    "value, valid",
+    [
+        ("", True),  # empty: no description
+        ("x" * 1024, True),
+        ("Support line: 50% of calls for team@ops/2 = +1 _ . -", True),
+        ("caf\u00e9 \u00e0 la carte", True),  # any letter, not only ASCII
+        ("x" * 1025, False),
+        ("a, b", False),
+        ("line\nbreak", False),
+    ],
+)
+def test_description_rule(value: str, valid: bool) -> None:
+    if valid:
+        ids.check_description("description", value)
+    else:
+        with pytest.raises(ids.InvalidParameterError, match=r"^description must be 1 to 1024 letters"):
+            ids.check_description("description", value)
+
+
+@pytest.mark.parametrize(
+    "tags, problem",
+    [
+        ({"k" * 128: "v" * 256, "team": "", "a b_.:/=+-@": "\u00e9"}, None),
+        ({"k" * 129: "v"}, "a key of 129 characters"),
+        ({"": "v"}, "a key of 0 characters"),
+        ({"k": "v" * 257}, "the value of 'k' has 257 characters"),
+        ({"k%": "v"}, "the key 'k%' has a character outside the allowed set"),
+        ({"k": "50%"}, "the value of 'k' has a character outside the allowed set"),
+        ({"aws:team": "v"}, "the key 'aws:team' starts with 'aws:', which AWS reserves for itself"),
+        ({f"k{index}": "v" for index in range(201)}, "201 tags, more than 200"),
+    ],
+)
+def test_tag_rules(tags: Dict[str, str], problem: Optional[str]) -> None:
+    if problem is None:
+        ids.check_tags("tags", tags)
+        return
+    with pytest.raises(ids.InvalidParameterError) as error:
+        ids.check_tags("tags", tags)
+    assert str(error.value).startswith("tags must have letters, digits, spaces and _ . : / = + - @")
+    assert problem in str(error.value)
+
+
+def test_tag_values_are_not_repeated_in_the_message() -> None:
+    with pytest.raises(ids.InvalidParameterError) as error:
+        ids.check_tags("tags", {"k": "secret,value"})
+    assert "secret" not in str(error.value)

@@ -11,9 +11,9 @@ from typing import Optional
 
 import pytest
 
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainPlan
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import WantedDomain
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import plan_domain
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.plan import DomainPlan
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.plan import WantedDomain
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.plan import plan_domain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 
 
