@@ -26,8 +26,8 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api im
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.operations import OPERATIONS
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import MAX_REQUEST_RATE
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import MIN_REQUEST_RATE
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
-from ansible_collections.speakerops.voiceid.tests.unit.helpers import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 
 ROOT = pathlib.Path(__file__).resolve().parents[6]
 MODULES = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("voiceid_*.py"))
