@@ -21,6 +21,7 @@ from typing import Mapping
 from typing import Optional
 
 DOMAIN_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
+WATCHLIST_ID_RULE = DOMAIN_ID_RULE  # the same pattern in the service model
 SPEAKER_ID_RULE = (
     "either a customer speaker id of 1 to 256 characters that starts with a letter or digit and"
     " continues with letters, digits, '_' or '-' (pattern ^[a-zA-Z0-9][a-zA-Z0-9_-]*$), or a"
@@ -69,6 +70,12 @@ def check_domain_id(option: str, value: str) -> None:
     """Raise InvalidParameterError naming the option and the rule unless value is a domain id."""
     if not is_valid_domain_id(value):
         raise InvalidParameterError(f"{option} must be {DOMAIN_ID_RULE}; the value given {_describe_length(value)}.")
+
+
+def check_watchlist_id(option: str, value: str) -> None:
+    """Raise InvalidParameterError naming the option and the rule unless value is a watchlist id."""
+    if _DOMAIN_ID.fullmatch(value) is None:
+        raise InvalidParameterError(f"{option} must be {WATCHLIST_ID_RULE}; the value given {_describe_length(value)}.")
 
 
 def check_domain_name(option: str, value: str) -> None:

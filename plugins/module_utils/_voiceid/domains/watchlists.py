@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from typing import Dict
 from typing import List
@@ -18,10 +17,6 @@ from typing import Tuple
 
 from ..api.domain_client import DomainClient
 from ..api.shapes import snake_keys
-from ..rules import InvalidParameterError
-
-WATCHLIST_ID_RULE = "exactly 22 letters or digits (pattern ^[a-zA-Z0-9]{22}$)"
-_WATCHLIST_ID = re.compile(r"[a-zA-Z0-9]{22}")
 
 _WATCHLIST_KEYS: Tuple[Tuple[str, str], ...] = (
     ("WatchlistId", "watchlist_id"),
@@ -38,12 +33,6 @@ _FRAUDSTER_KEYS: Tuple[Tuple[str, str], ...] = (
     ("DomainId", "domain_id"),
     ("CreatedAt", "created_at"),
 )
-
-
-def check_watchlist_id(option: str, value: str) -> None:
-    if _WATCHLIST_ID.fullmatch(value) is None:
-        size = "is empty" if not value else f"has {len(value)} characters"
-        raise InvalidParameterError(f"{option} must be {WATCHLIST_ID_RULE}; the value given {size}.")
 
 
 def watchlist_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
