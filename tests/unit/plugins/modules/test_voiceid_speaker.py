@@ -298,17 +298,17 @@ needs_result_hook = pytest.mark.skipif(
 def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
     fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import module as module_utils
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import result_printer
 
     streamed: List[bool] = []
-    original = module_utils.VoiceIDModule._print_result
+    original = result_printer.ResultPrinter.print_result
 
     def spy(self: Any, result: Dict[str, Any]) -> None:
         # The speakers are not in the result ansible-core filters and hands over: they are made as printed.
-        streamed.append("speakers" not in result and self._streamed_speakers is not None)
+        streamed.append("speakers" not in result and self.speakers is not None)
         original(self, result)
 
-    monkeypatch.setattr(module_utils.VoiceIDModule, "_print_result", spy)
+    monkeypatch.setattr(result_printer.ResultPrinter, "print_result", spy)
     # No encoder is patched in: ansible-core's patch_module_args sets the result profile ('legacy'), so the module
     # streams with the encoder ansible-core itself would print with, which also knows ansible-core's own
     # objects (the deprecations amazon.aws raises under ansible-core 2.20, say).
@@ -327,7 +327,7 @@ def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
 def test_a_streamed_result_is_the_result_ansible_core_prints_no_log_values_hidden_alike(
     fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import module as module_utils
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import result_printer
 
     ids = [f"new-{number:04d}" for number in range(1200)]
     for number in range(0, 1200, 7):
@@ -337,7 +337,7 @@ def test_a_streamed_result_is_the_result_ansible_core_prints_no_log_values_hidde
 
     # Before 2.19 there is no hook: both runs print the list as ansible-core does, which must still hold.
     streamed, streamed_failed = run_module(main, module_args, check_mode=True)
-    monkeypatch.setattr(module_utils, "_module_encoder", lambda: None)  # as ansible-core before 2.19
+    monkeypatch.setattr(result_printer, "module_encoder", lambda: None)  # as ansible-core before 2.19
     printed, printed_failed = run_module(main, module_args, check_mode=True)
 
     assert not streamed_failed and not printed_failed
