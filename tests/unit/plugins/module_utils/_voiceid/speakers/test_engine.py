@@ -32,7 +32,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import SpeakerRun
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import change_one
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import stopping_on_signals
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import workers_for
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.workers import workers_for
 from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.fake_voiceid import generated_id
 from ansible_collections.speakerops.voiceid.tests.unit.helpers import DOMAIN_ID
