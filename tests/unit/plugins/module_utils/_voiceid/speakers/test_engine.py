@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The engine's orchestration on an in-memory fake of the service (concurrent calls), and on loopback
 fixtures for what no service does (a refused port, a hung endpoint, malformed answers). Every run is checked
-against the invariant of issue 12 with the fake's record of successful writes."""
+against the invariant of a run's result, as plan.py states it, with the fake's record of successful writes."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def client_for(fake: Any, pauses: List[float]) -> VoiceIDClient:
 
 
 def assert_invariant(outcome: RunResult, fake: FakeVoiceID, check_mode: bool = False) -> None:
-    """Issue 12: changed ids are exactly the speakers successfully written (both ids of one speaker named
-    twice), never also failures, and changed is true iff a write succeeded."""
+    """The invariant of a run's result (plan.py): changed ids are exactly the speakers successfully written
+    (both ids of one speaker named twice), never also failures, and changed is true iff a write succeeded."""
     changed = set(outcome.changed_speaker_ids)
     failed = {failure["speaker_id"] for failure in outcome.failures}
     assert not changed & failed
