@@ -263,6 +263,24 @@ def test_a_long_list_is_read_by_pages_without_racing_describes() -> None:
     assert len(fake.calls_to("OptOutSpeaker")) == 0
 
 
+def test_a_speaker_a_page_shows_needing_a_write_is_described_at_once_while_paging_goes_on() -> None:
+    """No write is decided on a page alone: the describe that confirms it goes before every other read the
+    scheduler holds back for paging, rather than after the last page."""
+    speakers = {f"c{number}": "OPTED_OUT" for number in range(2000)}
+    speakers["c0"] = "ENROLLED"
+    fake = FakeVoiceID(DOMAIN_ID, speakers)
+    limiter = RequestRateLimiter({"describe_speaker": 10, "list_speakers": 40})  # paging takes half a second
+    client = VoiceIDClient(fake, RetryPolicy(sleep=[].append), limiter=limiter)
+
+    outcome = SpeakerRun(client, DOMAIN_ID, list(speakers), STATE_OPTED_OUT, False).run()
+
+    assert outcome.changed_speaker_ids == ["c0"] and outcome.failures == []
+    operations = [operation for operation, _params in fake.calls]
+    assert operations.count("ListSpeakers") == 20 and operations.count("DescribeSpeaker") == 1
+    assert operations.index("DescribeSpeaker") < len(operations) - 1 - operations[::-1].index("ListSpeakers")
+    assert_invariant(outcome, fake)
+
+
 def test_list_failure_falls_back_to_describe_with_a_warning() -> None:
     fake = FakeVoiceID(DOMAIN_ID, {"a": "ENROLLED", "b": "OPTED_OUT"})
     fake.add_fault("ListSpeakers", "AccessDeniedException", status=403)
