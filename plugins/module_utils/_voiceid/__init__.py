@@ -11,7 +11,8 @@
 - `speakers/`, `domains/`: one package per kind of resource: its facts, its pure plan, the run that carries
   the plan out. Each imports `api/` and `rules.py`, never the other.
 - `module.py`, `argspec.py`: the modules' base (the AnsibleAWSModule of the collection: client factory,
-  failures, result printing) and the options several modules share. They import `api/` and `rules.py`.
+  failures) and the options several modules share; `result_printer.py`, which prints long results speaker by
+  speaker through private ansible-core names (2.19 and later). They import `api/` and `rules.py`.
 - `api/`: talking to the service: errors, retries, request rates, the client, the shapes of its answers.
   It imports only `rules.py`.
 - `rules.py` (the service's input rules, checked before any call) and `version.py` import nothing.

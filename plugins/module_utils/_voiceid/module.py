@@ -9,12 +9,8 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import sys
 from typing import Any
-from typing import Callable
 from typing import Dict
-from typing import Iterable
 from typing import Iterator
 from typing import NoReturn
 from typing import Optional
@@ -26,7 +22,6 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore before any of this runs.
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -40,6 +35,8 @@ from .api.errors import VoiceIDError
 from .api.limits import CONNECT_TIMEOUT
 from .api.limits import READ_TIMEOUT
 from .api.retry import RetryPolicy
+from .result_printer import ResultPrinter
+from .result_printer import Speakers
 from .rules import InvalidParameterError
 from .version import COLLECTION_NAME
 from .version import COLLECTION_VERSION
@@ -56,20 +53,6 @@ _BOTOCORE_CONFIG = {
 }
 
 
-# Results listing more speakers than this are printed speaker by speaker (see _record_module_result).
-_STREAM_FROM = 1000
-
-
-def _module_encoder() -> Any:
-    """The JSON encoder ansible-core (2.19 and later) prints module results with; None for older versions."""
-    try:
-        from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
-
-        return basic._json.get_module_encoder(basic._ANSIBLE_PROFILE, basic._json.Direction.MODULE_TO_CONTROLLER)
-    except (AttributeError, ImportError, ValueError):
-        return None
-
-
 def is_aws_endpoint(endpoint_url: Optional[str]) -> bool:
     """Whether a client's endpoint is AWS's own Voice ID endpoint (voiceid.<region>.amazonaws.com and the
     like), rather than one the user set."""
@@ -83,13 +66,8 @@ class VoiceIDModule(AnsibleAWSModule):
     def __init__(self, **kwargs: Any) -> None:
         set_collection_info(COLLECTION_NAME, COLLECTION_VERSION)
         super().__init__(**kwargs)
-        inner = self._module
-        self._record_result_as_usual = getattr(inner, "_record_module_result", None)
-        if self._record_result_as_usual is not None:
-            inner._record_module_result = self._print_result
-
-    # Set by exit_with_speakers(): what makes the speakers _print_result prints one by one.
-    _streamed_speakers: Optional[Callable[[], Iterator[Dict[str, Any]]]] = None
+        # Prints long speaker lists one by one where ansible-core allows (see result_printer.py).
+        self._result_printer = ResultPrinter(self._module)
 
     # Set by voiceid_client(): whether the client talks to AWS's own endpoint (no endpoint_url option, no
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
@@ -137,54 +115,16 @@ class VoiceIDModule(AnsibleAWSModule):
         self.fail_json(**failure)
 
     def exit_with_speakers(
-        self,
-        result: Dict[str, Any],
-        speakers: Callable[[], Iterator[Dict[str, Any]]],
-        count: int,
-        failure: Optional[str],
+        self, result: Dict[str, Any], speakers: Speakers, count: int, failure: Optional[str]
     ) -> NoReturn:
         """Exit with result plus `speakers`, the count facts that speakers() yields (or fail with the message
-        failure). When ansible-core prints results through its hook (2.19 and later) and the list is long, the
-        list is never built: _print_result prints each speaker as speakers() makes it, through the same no_log
-        filter ansible-core applies to a result (which would otherwise copy every speaker's dict). Older
-        versions get the list, as usual."""
-        if count >= _STREAM_FROM and self._record_result_as_usual is not None and _module_encoder() is not None:
-            self._streamed_speakers = speakers
-        else:
+        failure). A long list is never built where ansible-core lets it be printed speaker by speaker (see
+        result_printer.py); otherwise the result gets the list, as usual."""
+        if not self._result_printer.stream(speakers, count):
             result["speakers"] = list(speakers())
         if failure:
             self.fail_json(msg=failure, **result)
         self.exit_json(**result)
-
-    def _print_result(self, o: Dict[str, Any]) -> None:
-        """Replaces ansible-core's hook that prints the result (AnsibleModule._record_module_result, 2.19 and
-        later, on the AnsibleModule inside AnsibleAWSModule). A bulk result may list 100,000 speakers (27 MB of
-        JSON): printed speaker by speaker with the same encoder, the JSON of the whole result is never held in
-        memory, let alone three times (the string, its formatted copy, its encoded bytes). The speakers of
-        exit_with_speakers() are made as they are printed, each filtered for no_log values here. Small results
-        print as usual; older ansible-core versions never call the hook."""
-        streamed, self._streamed_speakers = self._streamed_speakers, None
-        speakers: Optional[Iterable[Dict[str, Any]]] = None
-        if streamed is not None:
-            no_log_values = self._module.no_log_values
-            speakers = (remove_values(speaker, no_log_values) for speaker in streamed())
-        elif isinstance(o.get("speakers"), list) and len(o["speakers"]) >= _STREAM_FROM:
-            speakers = o["speakers"]  # filtered by ansible-core already
-        encoder = _module_encoder()
-        if encoder is None or speakers is None:
-            if self._record_result_as_usual is not None:
-                self._record_result_as_usual(o)
-            return
-        rest = json.dumps({key: value for key, value in o.items() if key != "speakers"}, cls=encoder)
-        out = sys.stdout
-        out.write("\n")
-        out.write(rest[:-1] + (", " if len(rest) > 2 else "") + '"speakers": [')
-        for index, speaker in enumerate(speakers):
-            if index:
-                out.write(", ")
-            out.write(json.dumps(speaker, cls=encoder))
-        out.write("]}\n")
-        out.flush()
 
     @contextlib.contextmanager
     def failing_on_errors(self, context: str = "") -> Iterator[None]:

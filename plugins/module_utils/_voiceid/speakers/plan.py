@@ -19,6 +19,8 @@ write to make. Its result holds, whatever happened and in whatever order:
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from typing import Any
 from typing import Callable
 from typing import Dict
@@ -31,6 +33,7 @@ from typing import Tuple
 from ..api.errors import ApiError
 from ..rules import is_generated_speaker_id
 from .facts import OPTED_OUT
+from .facts import SPEAKER_ID_KEYS
 from .facts import Facts
 from .facts import SpeakerFacts
 from .facts import predicted_opt_out
@@ -40,58 +43,61 @@ STATE_OPTED_OUT = "opted_out"
 STATE_ABSENT = "absent"
 STATES = (STATE_OPTED_OUT, STATE_ABSENT)
 
-# What a speaker needs, and the API operation (boto3 method) that does it.
+# What a speaker needs: nothing, or the API operation (boto3 method, and the request_rates key) that does it.
 NOTHING = "nothing"
 OPT_OUT = "opt_out_speaker"
 DELETE = "delete_speaker"
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What one desired state takes: its write operation, and the verbs messages say it with."""
+
+    operation: str  # OPT_OUT or DELETE
+    verb: str  # "Failed to <verb> speaker"
+    done: str  # "<n> speakers were <done>"
+
+
+# The one table of state -> operation -> verb.
+GOALS = {
+    STATE_OPTED_OUT: Goal(OPT_OUT, "opt out", "opted out"),
+    STATE_ABSENT: Goal(DELETE, "delete", "deleted"),
+}
 
 UNKNOWN_GENERATED_ID_MESSAGE = (
     "no speaker has this generated speaker id in the domain, and a generated id can only name an existing"
     " speaker (use the customer speaker id to opt out a speaker Voice ID has not seen yet)"
 )
-_VERBS = {STATE_OPTED_OUT: "opted out", STATE_ABSENT: "deleted"}
 
 
+@dataclass(frozen=True)
 class Decision:
     """What to do with one speaker: the action it needs, whether to call the API for it now (never in check
     mode), or why the request cannot be met."""
 
-    __slots__ = ("action", "call", "failure")
-
-    def __init__(self, action: str, call: bool = False, failure: Optional[ApiError] = None) -> None:
-        self.action = action
-        self.call = call
-        self.failure = failure
+    action: str
+    call: bool = False
+    failure: Optional[ApiError] = None
 
     @property
     def changed(self) -> bool:
         return self.action != NOTHING and self.failure is None
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Decision) and (self.action, self.call, self.failure) == (
-            other.action,
-            other.call,
-            other.failure,
-        )
-
-    def __repr__(self) -> str:
-        return f"Decision({self.action!r}, call={self.call!r}, failure={self.failure!r})"
-
 
 def decide(state: str, before: Optional[Facts], speaker_id: str, check_mode: bool) -> Decision:
     """The one decision. before: the speaker as read, None when the domain has no speaker with this id."""
+    if state not in GOALS:
+        raise ValueError(f"unknown state {state!r}")
     if state == STATE_ABSENT:
         if before is None:
             return Decision(NOTHING)
-        return Decision(DELETE, call=not check_mode)
-    if state != STATE_OPTED_OUT:
-        raise ValueError(f"unknown state {state!r}")
+        return Decision(GOALS[state].operation, call=not check_mode)
     if before is not None and before.get("status") == OPTED_OUT:
         return Decision(NOTHING)
     if before is None and is_generated_speaker_id(speaker_id):
         missing = ApiError("ResourceNotFoundException", UNKNOWN_GENERATED_ID_MESSAGE, resource_type="SPEAKER")
-        return Decision(OPT_OUT, failure=missing)
-    return Decision(OPT_OUT, call=not check_mode)
+        return Decision(GOALS[state].operation, failure=missing)
+    return Decision(GOALS[state].operation, call=not check_mode)
 
 
 def predicted(state: str, before: Optional[Facts], domain_id: str, speaker_id: str) -> Optional[SpeakerFacts]:
@@ -105,23 +111,26 @@ def request_facts(domain_id: str, speaker_id: str) -> SpeakerFacts:
     return {key: speaker_id, "domain_id": domain_id}
 
 
-# The stages of a record.
-UNKNOWN = 0  # not read yet
-SETTLED = 1  # read: needs nothing
-WRITING = 2  # read: its write is queued or in flight
-CHANGED = 3  # written (in check mode: would be)
-FAILED = 4  # could not be read or written, or the request cannot be met
-FOLLOWS = 5  # the same speaker as another requested id, whose one write decides both
+class Stage(enum.IntEnum):
+    """The stages of a record."""
+
+    UNKNOWN = 0  # not read yet
+    SETTLED = 1  # read: needs nothing
+    WRITING = 2  # read: its write is queued or in flight
+    CHANGED = 3  # written (in check mode: would be)
+    FAILED = 4  # could not be read or written, or the request cannot be met
+    FOLLOWS = 5  # the same speaker as another requested id, whose one write decides both
 
 
 class SpeakerRecord:
-    """What the run knows of one requested speaker. Slots: a run may hold 100,000 of these."""
+    """What the run knows of one requested speaker. Slots: a run may hold 100,000 of these. (Not a dataclass:
+    Python 3.8's dataclasses cannot give slotted fields defaults.)"""
 
     __slots__ = ("after", "before", "failure", "primary", "speaker_id", "stage")
 
     def __init__(self, speaker_id: str) -> None:
         self.speaker_id = speaker_id
-        self.stage = UNKNOWN
+        self.stage = Stage.UNKNOWN
         self.before: Optional[Facts] = None  # as read; None when absent (or not read)
         self.after: Optional[Facts] = None  # as written or predicted; None when deleted
         self.failure: Optional[ApiError] = None
@@ -132,8 +141,30 @@ def unique_in_order(speaker_ids: Iterable[str]) -> List[str]:
     return list(dict.fromkeys(speaker_ids))
 
 
+class Claims:
+    """Both ids of every speaker a run changes (or would), to the record that changes it."""
+
+    def __init__(self) -> None:
+        self._records: Dict[str, SpeakerRecord] = {}
+
+    def claim(self, record: SpeakerRecord, before: Optional[Facts]) -> None:
+        self._records[record.speaker_id] = record
+        for key in SPEAKER_ID_KEYS:
+            other = (before or {}).get(key)
+            if other:
+                self._records.setdefault(other, record)
+
+    def claimant(self, speaker_id: str, before: Optional[Facts]) -> Optional[SpeakerRecord]:
+        """The record that changes the speaker of this id (or of the ids before names), if any."""
+        for key in (speaker_id, *((before or {}).get(key) for key in reversed(SPEAKER_ID_KEYS))):
+            if key and key in self._records:
+                return self._records[key]
+        return None
+
+
 class Ledger:
-    """The record of one run over requested speaker ids. Not thread-safe: the orchestration serialises calls.
+    """The record of one run over requested speaker ids. Not thread-safe, on purpose (this module has no
+    threads): the run reaches it only through shared.py's SharedLedger, which holds one lock around every call.
 
     learn() takes what a read found (the first read of an id wins; later ones are ignored); it returns True
     when the speaker needs a write now, which the caller then makes and reports with written() or
@@ -155,35 +186,18 @@ class Ledger:
         # is eventually consistent), so these stay unknown until DescribeSpeaker, which is not, confirms them.
         self.suspected: set[str] = set()
         self.abort: Optional[ApiError] = None
-        # Both ids of every speaker this run changes (or would), to the record that changes it.
-        self._claims: Dict[str, SpeakerRecord] = {}
+        self._claims = Claims()
 
     def __contains__(self, speaker_id: object) -> bool:
         return speaker_id in self.records
 
     def is_unknown(self, speaker_id: str) -> bool:
         record = self.records.get(speaker_id)
-        return record is not None and record.stage == UNKNOWN
-
-    def unknown_ids(self) -> List[str]:
-        return [record.speaker_id for record in self.records.values() if record.stage == UNKNOWN]
+        return record is not None and record.stage == Stage.UNKNOWN
 
     def _leave_unknown(self, record: SpeakerRecord) -> None:
-        if record.stage == UNKNOWN:
+        if record.stage == Stage.UNKNOWN:
             self.unknown -= 1
-
-    def _claim(self, record: SpeakerRecord, before: Optional[Facts]) -> None:
-        self._claims[record.speaker_id] = record
-        for key in ("customer_speaker_id", "generated_speaker_id"):
-            other = (before or {}).get(key)
-            if other:
-                self._claims.setdefault(other, record)
-
-    def _claimant(self, speaker_id: str, before: Optional[Facts]) -> Optional[SpeakerRecord]:
-        for key in (speaker_id, (before or {}).get("generated_speaker_id"), (before or {}).get("customer_speaker_id")):
-            if key and key in self._claims:
-                return self._claims[key]
-        return None
 
     def unseen(self) -> int:
         """How many requested speakers no read has seen yet (neither settled nor suspected)."""
@@ -194,9 +208,9 @@ class Ledger:
         confirmed: the read is DescribeSpeaker's; a ListSpeakers page (confirmed=False) only settles speakers
         that need nothing, and leaves the others suspected, for DescribeSpeaker to confirm."""
         record = self.records.get(speaker_id)
-        if record is None or record.stage != UNKNOWN:
+        if record is None or record.stage != Stage.UNKNOWN:
             return False
-        if not confirmed and self._claimant(speaker_id, before) is None:
+        if not confirmed and self._claims.claimant(speaker_id, before) is None:
             decision = decide(self.state, before, speaker_id, self.check_mode)
             if decision.action != NOTHING or decision.failure is not None:
                 self.suspected.add(speaker_id)
@@ -204,30 +218,30 @@ class Ledger:
         self.suspected.discard(speaker_id)
         self._leave_unknown(record)
         record.before = before
-        primary = self._claimant(speaker_id, before)
+        primary = self._claims.claimant(speaker_id, before)
         if primary is not None and primary is not record:
-            record.stage = FOLLOWS
+            record.stage = Stage.FOLLOWS
             record.primary = primary
             return False
         decision = decide(self.state, before, speaker_id, self.check_mode)
         if decision.failure is not None:
-            record.stage = FAILED
+            record.stage = Stage.FAILED
             record.failure = decision.failure
             return False
         if decision.action == NOTHING:
-            record.stage = SETTLED
+            record.stage = Stage.SETTLED
             record.after = before
             return False
-        self._claim(record, before)
+        self._claims.claim(record, before)
         if not decision.call:  # check mode
-            record.stage = CHANGED
+            record.stage = Stage.CHANGED
             record.after = predicted(self.state, before, self.domain_id, speaker_id)
             return False
         if self.abort is not None:
-            record.stage = FAILED
+            record.stage = Stage.FAILED
             record.failure = self.abort
             return False
-        record.stage = WRITING
+        record.stage = Stage.WRITING
         return True
 
     def read_failed(self, speaker_id: str, error: ApiError) -> None:
@@ -235,17 +249,17 @@ class Ledger:
         if error.ends_run:
             self.stop(error)
         record = self.records.get(speaker_id)
-        if record is None or record.stage != UNKNOWN:
+        if record is None or record.stage != Stage.UNKNOWN:
             return
         self.suspected.discard(speaker_id)
         self._leave_unknown(record)
-        record.stage = FAILED
+        record.stage = Stage.FAILED
         record.failure = error
 
     def written(self, speaker_id: str, after: Optional[Facts]) -> None:
         """The speaker's write succeeded; after: the speaker as the service answered (None: deleted)."""
         record = self.records[speaker_id]
-        record.stage = CHANGED
+        record.stage = Stage.CHANGED
         record.after = after
         record.failure = None
 
@@ -254,7 +268,7 @@ class Ledger:
         if error.ends_run:
             self.stop(error)
         record = self.records[speaker_id]
-        record.stage = FAILED
+        record.stage = Stage.FAILED
         record.failure = error
 
     def stop(self, error: ApiError) -> None:
@@ -265,16 +279,19 @@ class Ledger:
     def gone(self, speaker_id: str) -> None:
         """The speaker's deletion found no such speaker: someone else deleted it meanwhile; nothing was done."""
         record = self.records[speaker_id]
-        record.stage = SETTLED
+        record.stage = Stage.SETTLED
         record.after = None
         record.failure = None
 
-    def domain_read(self) -> None:
+    def domain_read(self) -> List[str]:
         """Every page of the domain has been read: a requested speaker not found in it does not exist, as far
-        as the pages tell; those that would then need a write are suspected, for DescribeSpeaker to confirm."""
+        as the pages tell; those that would then need a write are suspected, for DescribeSpeaker to confirm.
+        Returns the ids this newly suspects."""
+        before = set(self.suspected)
         for record in list(self.records.values()):
-            if record.stage == UNKNOWN and record.speaker_id not in self.suspected:
+            if record.stage == Stage.UNKNOWN and record.speaker_id not in self.suspected:
                 self.learn(record.speaker_id, None, confirmed=False)
+        return list(self.suspected - before)
 
     def finish(self) -> RunResult:
         """The result, once no read or write is left in flight. Speakers never settled fail with the reason
@@ -282,9 +299,9 @@ class Ledger:
         reason = self.abort or ApiError("NotProcessed", "the speaker's state could not be read")
         self.suspected.clear()
         for record in self.records.values():
-            if record.stage in (UNKNOWN, WRITING):
+            if record.stage in (Stage.UNKNOWN, Stage.WRITING):
                 self._leave_unknown(record)
-                record.stage = FAILED
+                record.stage = Stage.FAILED
                 record.failure = reason
         return RunResult(self)
 
@@ -299,26 +316,26 @@ class RunResult:
         self.records = list(ledger.records.values())
 
     @staticmethod
-    def resolved(record: SpeakerRecord) -> Tuple[int, Optional[ApiError]]:
+    def resolved(record: SpeakerRecord) -> Tuple[Stage, Optional[ApiError]]:
         """The record's final stage and failure; a follower takes those of the write that decided it."""
-        if record.stage == FOLLOWS and record.primary is not None:
+        if record.stage == Stage.FOLLOWS and record.primary is not None:
             return record.primary.stage, record.primary.failure
         return record.stage, record.failure
 
     @property
     def changed_speaker_ids(self) -> List[str]:
-        return [record.speaker_id for record in self.records if self.resolved(record)[0] == CHANGED]
+        return [record.speaker_id for record in self.records if self.resolved(record)[0] == Stage.CHANGED]
 
     @property
     def changed(self) -> bool:
-        return any(self.resolved(record)[0] == CHANGED for record in self.records)
+        return any(self.resolved(record)[0] == Stage.CHANGED for record in self.records)
 
     @property
     def failures(self) -> List[Dict[str, str]]:
         failures = []
         for record in self.records:
             stage, failure = self.resolved(record)
-            if stage == FAILED and failure is not None:
+            if stage == Stage.FAILED and failure is not None:
                 failures.append({"speaker_id": record.speaker_id, "code": failure.code, "message": failure.describe()})
         return failures
 
@@ -326,8 +343,8 @@ class RunResult:
         """The facts returned for one speaker: for absent, as read before the deletion; for opted_out, as
         written or predicted, else as read, else only what the request says."""
         stage = self.resolved(record)[0]
-        source = record.primary if record.stage == FOLLOWS and record.primary is not None else record
-        if self.state == STATE_OPTED_OUT and stage == CHANGED and source.after is not None:
+        source = record.primary if record.stage == Stage.FOLLOWS and record.primary is not None else record
+        if self.state == STATE_OPTED_OUT and stage == Stage.CHANGED and source.after is not None:
             return source.after
         before = source.before  # a follower: the speaker as its one write found it
         if before is not None:
@@ -358,9 +375,9 @@ class RunResult:
         before: Dict[str, str] = {}
         after: Dict[str, str] = {}
         for record in self.records:
-            if self.resolved(record)[0] != CHANGED:
+            if self.resolved(record)[0] != Stage.CHANGED:
                 continue
-            source = record.primary if record.stage == FOLLOWS and record.primary is not None else record
+            source = record.primary if record.stage == Stage.FOLLOWS and record.primary is not None else record
             before[record.speaker_id] = (source.before or {}).get("status", "absent")
             after[record.speaker_id] = "absent" if self.state == STATE_ABSENT else OPTED_OUT
         return {"before": before, "after": after}
@@ -371,7 +388,7 @@ class RunResult:
         failures = self.failures
         if not failures and self.abort is None:
             return None
-        verb = _VERBS[self.state]
+        verb = GOALS[self.state].done
         changed = len(self.changed_speaker_ids)
         parts = []
         if self.abort is not None:

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """voiceid_speaker's real main(): one speaker against a Stubber (which checks every request against the
-service model), many against the concurrent in-memory fake; issue 12's option errors and result invariant."""
+service model), many against the concurrent in-memory fake; option errors before any call, and the invariant of a run's
+result as plan.py states it."""
 
 from __future__ import annotations
 
@@ -118,7 +119,7 @@ def test_client_has_timeouts_and_a_pool_for_the_workers(voiceid: Stubber, run_mo
     assert created["config"].max_pool_connections == 130
 
 
-# --- option errors (issue 12, items 6, 8, 9) -------------------------------------------------------------
+# --- option errors: every option is checked before the first call -----------------------------------------
 
 
 @pytest.fixture
@@ -259,17 +260,17 @@ needs_result_hook = pytest.mark.skipif(
 def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
     fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import module as module_utils
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import result_printer
 
     streamed: List[bool] = []
-    original = module_utils.VoiceIDModule._print_result
+    original = result_printer.ResultPrinter.print_result
 
     def spy(self: Any, result: Dict[str, Any]) -> None:
         # The speakers are not in the result ansible-core filters and hands over: they are made as printed.
-        streamed.append("speakers" not in result and self._streamed_speakers is not None)
+        streamed.append("speakers" not in result and self.speakers is not None)
         original(self, result)
 
-    monkeypatch.setattr(module_utils.VoiceIDModule, "_print_result", spy)
+    monkeypatch.setattr(result_printer.ResultPrinter, "print_result", spy)
     # No encoder is patched in: ansible-core's patch_module_args sets the result profile ('legacy'), so the module
     # streams with the encoder ansible-core itself would print with, which also knows ansible-core's own
     # objects (the deprecations amazon.aws raises under ansible-core 2.20, say).
@@ -288,7 +289,7 @@ def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
 def test_a_streamed_result_is_the_result_ansible_core_prints_no_log_values_hidden_alike(
     fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import module as module_utils
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import result_printer
 
     ids = [f"new-{number:04d}" for number in range(1200)]
     for number in range(0, 1200, 7):
@@ -298,10 +299,36 @@ def test_a_streamed_result_is_the_result_ansible_core_prints_no_log_values_hidde
 
     # Before 2.19 there is no hook: both runs print the list as ansible-core does, which must still hold.
     streamed, streamed_failed = run_module(main, module_args, check_mode=True)
-    monkeypatch.setattr(module_utils, "_module_encoder", lambda: None)  # as ansible-core before 2.19
+    monkeypatch.setattr(result_printer, "module_encoder", lambda: None)  # as ansible-core before 2.19
     printed, printed_failed = run_module(main, module_args, check_mode=True)
 
     assert not streamed_failed and not printed_failed
     assert streamed == printed
     assert streamed["speakers"][42]["customer_speaker_id"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert len(streamed["speakers"]) == 1200
+
+
+@needs_result_hook
+def test_an_ansible_core_before_2_19_by_its_version_keeps_its_own_result_hook(
+    fake_service: FakeVoiceID, run_module: ModuleRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The private names are relied on only where ansible-core's version says they mean what they do in 2.19."""
+    from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import result_printer
+
+    assert result_printer.core_version() >= result_printer.FIRST_CORE_VERSION  # what needs_result_hook implies
+    hooked: List[bool] = []
+    original = result_printer.ResultPrinter.print_result
+
+    def spy(self: Any, result: Dict[str, Any]) -> None:
+        hooked.append(True)
+        original(self, result)
+
+    monkeypatch.setattr(result_printer.ResultPrinter, "print_result", spy)
+    monkeypatch.setattr(result_printer, "core_version", lambda: (2, 18, 6))
+    ids = [f"new-{number:04d}" for number in range(1200)]
+
+    result, failed = run_module(main, bulk_args(*ids), check_mode=True)
+
+    assert not failed, result.get("msg")
+    assert hooked == []  # ansible-core printed the result itself, the whole list at once
+    assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ids

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The engine's orchestration on an in-memory fake of the service (concurrent calls), and on loopback
 fixtures for what no service does (a refused port, a hung endpoint, malformed answers). Every run is checked
-against the invariant of issue 12 with the fake's record of successful writes."""
+against the invariant of a run's result, as plan.py states it, with the fake's record of successful writes."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import SpeakerRun
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import change_one
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import stopping_on_signals
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import workers_for
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.workers import workers_for
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import generated_id
@@ -45,8 +45,8 @@ def client_for(fake: Any, pauses: List[float]) -> VoiceIDClient:
 
 
 def assert_invariant(outcome: RunResult, fake: FakeVoiceID, check_mode: bool = False) -> None:
-    """Issue 12: changed ids are exactly the speakers successfully written (both ids of one speaker named
-    twice), never also failures, and changed is true iff a write succeeded."""
+    """The invariant of a run's result (plan.py): changed ids are exactly the speakers successfully written
+    (both ids of one speaker named twice), never also failures, and changed is true iff a write succeeded."""
     changed = set(outcome.changed_speaker_ids)
     failed = {failure["speaker_id"] for failure in outcome.failures}
     assert not changed & failed
@@ -261,6 +261,24 @@ def test_a_long_list_is_read_by_pages_without_racing_describes() -> None:
     assert len(fake.calls_to("ListSpeakers")) == 20
     assert len(fake.calls_to("DescribeSpeaker")) == 0  # 2,000 describes at 10/s would take longer than paging
     assert len(fake.calls_to("OptOutSpeaker")) == 0
+
+
+def test_a_speaker_a_page_shows_needing_a_write_is_described_at_once_while_paging_goes_on() -> None:
+    """No write is decided on a page alone: the describe that confirms it goes before every other read the
+    scheduler holds back for paging, rather than after the last page."""
+    speakers = {f"c{number}": "OPTED_OUT" for number in range(2000)}
+    speakers["c0"] = "ENROLLED"
+    fake = FakeVoiceID(DOMAIN_ID, speakers)
+    limiter = RequestRateLimiter({"describe_speaker": 10, "list_speakers": 40})  # paging takes half a second
+    client = VoiceIDClient(fake, RetryPolicy(sleep=[].append), limiter=limiter)
+
+    outcome = SpeakerRun(client, DOMAIN_ID, list(speakers), STATE_OPTED_OUT, False).run()
+
+    assert outcome.changed_speaker_ids == ["c0"] and outcome.failures == []
+    operations = [operation for operation, _params in fake.calls]
+    assert operations.count("ListSpeakers") == 20 and operations.count("DescribeSpeaker") == 1
+    assert operations.index("DescribeSpeaker") < len(operations) - 1 - operations[::-1].index("ListSpeakers")
+    assert_invariant(outcome, fake)
 
 
 def test_list_failure_falls_back_to_describe_with_a_warning() -> None:

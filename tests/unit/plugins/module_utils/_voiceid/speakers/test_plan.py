@@ -84,7 +84,7 @@ def test_first_read_wins_and_a_later_read_failure_is_ignored() -> None:
     assert ledger.learn(CUSTOMER, facts("ENROLLED")) is True
     assert ledger.learn(CUSTOMER, facts("ENROLLED")) is False  # the describe path came second: no second write
     ledger.written(CUSTOMER, facts("OPTED_OUT"))
-    ledger.read_failed(CUSTOMER, ApiError("AccessDeniedException", "denied"))  # issue 12, item 2
+    ledger.read_failed(CUSTOMER, ApiError("AccessDeniedException", "denied"))  # no id both changed and failed
 
     result = ledger.finish()
     assert result.changed_speaker_ids == [CUSTOMER]
@@ -104,7 +104,8 @@ def test_a_speaker_named_twice_is_written_once_and_both_ids_follow_that_write(st
     if write_succeeds:
         ledger.written(CUSTOMER, after_write)
     else:
-        ledger.write_failed(CUSTOMER, ApiError("AccessDeniedException", "denied"))  # issue 12, item 3
+        # Every id in changed_speaker_ids had a successful write: GENERATED follows this one, which failed.
+        ledger.write_failed(CUSTOMER, ApiError("AccessDeniedException", "denied"))
 
     result = ledger.finish()
     if write_succeeds:
@@ -153,7 +154,8 @@ def test_a_stop_keeps_what_was_written_and_fails_the_rest_with_the_reason() -> N
         assert ledger.learn(speaker_id, {"customer_speaker_id": speaker_id, "status": "ENROLLED"})
     ledger.written("c0", {"customer_speaker_id": "c0", "status": "OPTED_OUT"})
     suspended = ApiError("ConflictException", "domain suspended", conflict_type="DOMAIN_NOT_ACTIVE")
-    ledger.write_failed("c1", suspended)  # issue 12, item 1: a domain-wide error mid-run
+    # A domain-wide error mid-run: every successful write stays in changed_speaker_ids.
+    ledger.write_failed("c1", suspended)
     assert ledger.abort == suspended
     assert ledger.learn("c3", {"customer_speaker_id": "c3", "status": "ENROLLED"}) is False  # no write after a stop
 
