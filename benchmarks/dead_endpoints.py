@@ -1,7 +1,7 @@
 # Copyright: Contributors to the speakerops.voiceid project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""How long the speaker modules take to fail against an endpoint that is not there (issue 12, item 5).
+"""How long the speaker modules take to fail against an endpoint that is not there (the breaker and timeouts).
 
     python benchmarks/dead_endpoints.py --collections-path .build/installed
 

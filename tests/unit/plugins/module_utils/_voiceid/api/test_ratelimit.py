@@ -110,7 +110,7 @@ BOUNDS = "between 0.01 and 10000 requests per second"
         ({"describe_speaker": 0.0}, f"request_rates.describe_speaker must be {BOUNDS}; got 0.0."),
         ({"opt_out_speaker": -1.0}, f"request_rates.opt_out_speaker must be {BOUNDS}; got -1.0."),
         ({"list_speakers": -5.0}, f"request_rates.list_speakers must be {BOUNDS} (or 0: do not use); got -5.0."),
-        # issue 12, item 6: inf crashed, nan switched limiting off, 1e-300 failed every speaker
+        # rates must be finite and within the bounds: inf would crash the limiter, nan switch it off, 1e-300 stall it
         ({"describe_speaker": float("inf")}, f"request_rates.describe_speaker must be {BOUNDS}; got inf."),
         ({"delete_speaker": float("nan")}, f"request_rates.delete_speaker must be {BOUNDS}; got nan."),
         ({"opt_out_speaker": 1e-300}, f"request_rates.opt_out_speaker must be {BOUNDS}; got 1e-300."),
