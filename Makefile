@@ -253,14 +253,14 @@ $(foreach release,$(MATRIX),$(eval $(call MATRIX_RELEASE,$(release))))
 #   .venvs/ansible-core-X.Y  one piece each (matrix.sh also flocks them), run beside the others from the start;
 #   .build/matrix/X.Y   a release's sanity, units and integration each lay out a tree of their own (X.Y,
 #                       X.Y-units, X.Y-integration), so that they may run at the same time;
-#   ~/.ansible/test/venv  sanity's virtualenvs, shared by every release (and checkout): the sanity pieces run
-#                       one after the other (order-only prerequisites below; matrix.sh locks it as well).
+#   ~/.ansible/test/venv  sanity's virtualenvs, shared by every release (and checkout): one piece runs the
+#                       releases' sanity one after the other (matrix.sh also locks it, for other checkouts).
 # docs and docs-lint lay out trees of their own in a temporary directory.
 .PHONY: $(addprefix piece-,venv tree emulator-wheel package lint docs emulator-tests demo decommission-test)
 TEST_PIECES := piece-matrix-units-2.17 piece-matrix-integration-2.17 piece-matrix-integration-2.21 \
-	piece-matrix-sanity-2.17 piece-lint piece-matrix-sanity-2.21 piece-emulator-tests \
-	$(foreach release,2.18 2.19 2.20,piece-matrix-integration-$(release) piece-matrix-sanity-$(release)) \
-	$(foreach release,$(MATRIX),piece-matrix-units-$(release)) piece-docs piece-demo piece-decommission-test
+	piece-matrix-sanity piece-lint piece-emulator-tests \
+	$(foreach release,2.18 2.19 2.20,piece-matrix-integration-$(release) piece-matrix-units-$(release)) \
+	piece-matrix-units-2.21 piece-decommission-test piece-demo piece-docs
 test-pieces: $(TEST_PIECES)
 
 piece-venv:
@@ -283,11 +283,9 @@ piece-decommission-test: piece-package piece-emulator-wheel
 	@$(PIECE) run decommission-test $(MAKE) --no-print-directory -o package decommission-test
 
 define MATRIX_PIECES
-.PHONY: piece-matrix-venv-$(1) piece-matrix-sanity-$(1) piece-matrix-units-$(1) piece-matrix-integration-$(1)
+.PHONY: piece-matrix-venv-$(1) piece-matrix-units-$(1) piece-matrix-integration-$(1)
 piece-matrix-venv-$(1):
 	@$(PIECE) run matrix-venv-$(1) $(MATRIX_SH) venv $(1)
-piece-matrix-sanity-$(1): piece-matrix-venv-$(1)
-	@$(PIECE) run matrix-sanity-$(1) bash -c '$(MATRIX_SH) tree $(1) && $(call matrix_sanity,$(1))'
 piece-matrix-units-$(1): piece-matrix-venv-$(1)
 	@$(PIECE) run matrix-units-$(1) env MATRIX_TREE=$(1)-units bash -c '$(MATRIX_SH) tree $(1) && $(call matrix_units,$(1))'
 piece-matrix-integration-$(1): piece-matrix-venv-$(1) piece-emulator-wheel
@@ -295,8 +293,19 @@ piece-matrix-integration-$(1): piece-matrix-venv-$(1) piece-emulator-wheel
 		bash -c '$(MATRIX_SH) tree $(1) && $(call matrix_integration,$(1))'
 endef
 $(foreach release,$(MATRIX),$(eval $(call MATRIX_PIECES,$(release))))
-# The sanity pieces one after the other, in this order.
-piece-matrix-sanity-2.21: | piece-matrix-sanity-2.17
-piece-matrix-sanity-2.20: | piece-matrix-sanity-2.21
-piece-matrix-sanity-2.18: | piece-matrix-sanity-2.20
-piece-matrix-sanity-2.19: | piece-matrix-sanity-2.18
+# make picks the next piece in an order of its own (it walks TEST_PIECES and takes what is ready when a slot
+# frees), so the longest chains are put first by order-only prerequisites: one slot takes the 2.17 units
+# (five Pythons) and then 2.21's venv and integration, the other the dev venv, the emulator wheel and 2.17's
+# integration; every other piece waits for those two 2.17 pieces.
+MATRIX_FIRST := piece-matrix-units-2.17 piece-matrix-integration-2.17
+MATRIX_AFTER_FIRST := $(filter-out $(MATRIX_FIRST) piece-matrix-integration-2.21,$(TEST_PIECES)) \
+	$(foreach release,2.18 2.19 2.20,piece-matrix-venv-$(release)) piece-tree piece-package
+$(MATRIX_AFTER_FIRST): | $(MATRIX_FIRST)
+piece-matrix-venv-2.21: | piece-matrix-units-2.17
+# Sanity, every release one after the other in one piece: they share ~/.ansible/test/venv. It builds the venvs
+# it needs itself (matrix.sh venv does nothing when a venv is up to date, and flocks it against the venv pieces):
+# waiting for the venv pieces, make would take it up last.
+.PHONY: piece-matrix-sanity
+piece-matrix-sanity: piece-matrix-venv-2.17
+	@$(PIECE) run matrix-sanity bash -c '$(foreach release,$(MATRIX),$(MATRIX_SH) venv $(release) && \
+		$(MATRIX_SH) tree $(release) && $(call matrix_sanity,$(release)) && ) true'
