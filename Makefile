@@ -301,7 +301,7 @@ MATRIX_FIRST := piece-matrix-units-2.17 piece-matrix-integration-2.17
 MATRIX_AFTER_FIRST := $(filter-out $(MATRIX_FIRST) piece-matrix-integration-2.21,$(TEST_PIECES)) \
 	$(foreach release,2.18 2.19 2.20,piece-matrix-venv-$(release)) piece-tree piece-package
 $(MATRIX_AFTER_FIRST): | $(MATRIX_FIRST)
-piece-matrix-venv-2.21: | piece-matrix-units-2.17
+piece-matrix-venv-2.21: | $(firstword $(MATRIX_FIRST))
 # Sanity, every release one after the other in one piece: they share ~/.ansible/test/venv. It builds the venvs
 # it needs itself (matrix.sh venv does nothing when a venv is up to date, and flocks it against the venv pieces):
 # waiting for the venv pieces, make would take it up last.
