@@ -16,7 +16,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test demo decommission-test venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-wheel emulator-tests integration docs docs-lint package bench changelog-check release clean
+.PHONY: help test test-pieces demo decommission-test venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-wheel emulator-tests integration docs docs-lint package bench changelog-check release clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -26,8 +26,15 @@ help:
 	@echo "make package  build the collection tarball into .build/dist and install it into .build/installed"
 	@echo "make emulator-wheel  build the voiceid-emulator wheel into .build/dist and install it into .venv"
 
-test: lint matrix emulator-tests docs demo decommission-test
-	@echo "make test: all checks passed"
+# make test runs its pieces two at a time (TEST_JOBS), each with its output in .build/logs/PIECE.log
+# (tests/matrix/piece.sh): see "make test, two pieces at a time" at the end. It prints each piece's seconds and
+# the total, and ends with "make test: all checks passed in ..." or "make test: FAILED ..." after the failing
+# piece's log.
+TEST_JOBS ?= 2
+PIECE := tests/matrix/piece.sh
+test:
+	@$(PIECE) begin
+	@status=0; $(MAKE) --no-print-directory -j$(TEST_JOBS) test-pieces || status=$$?; $(PIECE) end $$status
 
 $(STAMP): dev-requirements.txt requirements.txt
 	@test -n "$(PYTHON)"  # tests/matrix/matrix.sh said which Python is missing
@@ -157,12 +164,11 @@ clean:
 	rm -rf .build tests/output
 
 # ---- The ansible-core matrix -----------------------------------------------------------------------------------
-# `make test` runs sanity, units and every integration target (whatever tests/integration/targets holds) under
-# each ansible-core release the collection supports (meta/runtime.yml: >= 2.17). Each release has its own
-# virtualenv, .venvs/ansible-core-X.Y, built from tests/matrix/ansible-core-X.Y.txt (which names the controller
-# Python and where amazon.aws comes from) and rebuilt only when that file changes, and its own tree under
-# .build/matrix/X.Y. tests/matrix/matrix.sh does the work and prints how long each piece took
-# (.build/matrix/times.txt keeps them).
+# `make test` runs sanity, units and integration under each ansible-core release the collection supports
+# (meta/runtime.yml: >= 2.17). Each release has its own virtualenv, .venvs/ansible-core-X.Y, built from
+# tests/matrix/ansible-core-X.Y.txt (which names the controller Python and where amazon.aws comes from) and rebuilt
+# only when that file changes, and its own tree under .build/matrix/X.Y. tests/matrix/matrix.sh does the work and
+# prints how long each piece took (.build/matrix/times.txt keeps them).
 #
 #   release  controller Python  amazon.aws  form
 #   2.17     3.10               10.1        full: the oldest
@@ -171,33 +177,39 @@ clean:
 #   2.20     3.12               10.3        short (ansible 13)
 #   2.21     3.13               11.4        full: the newest (ansible 14)
 #
-# Full form: sanity with compile and import on every Python the modules support there, units on each of those
-# Pythons, every integration target. Short form: sanity and units on the controller Python, the integration
-# targets but the three longest (MATRIX_SHORT_INTEGRATION_ARGS below). The modules declare Python >= 3.8
-# (tests/config.yml); ansible-core 2.17 runs modules on Python up to 3.12 and ansible-core 2.20 and later from
-# 3.9, so 3.8 is tested under 2.17 and 3.13 under 2.21.
-# Measured on 2 cores shared with other work (load ~7), venvs warm except 2.18-2.20, 3 integration targets:
-# make test 25 min; 2.17 full 4.3 min, 2.18 3.7, 2.19 3.7, 2.20 6.3, 2.21 full 6.4 (integration 1.6-2.9 min a
-# release, units 14-43 s a Python, sanity 24-93 s). A fresh clone adds about 10 min of virtualenvs.
+# Every release runs all of sanity and the units on its controller Python: every ansible-core runs both. On top,
+# each Python the modules run on is tested once, no more (tests/config.yml: >= 3.8; ansible-core 2.17 runs
+# modules on Python up to 3.12, 2.20 and later from 3.9, so 3.8 is tested under 2.17 and 3.13 under 2.21):
+#   units     2.17 on 3.8 to 3.12 (3.10 its controller's), 2.21 on 3.13; 2.18 and 2.19 on 3.11, 2.20 on 3.12
+#             repeat a Python for their own ansible-core.
+#   sanity    compile and import on 3.10 to 3.13 come with the controllers' sanity runs; 2.17 adds 3.8 and 3.9
+#             (the only release whose modules run on both). Before, 2.17 and 2.21 each ran them on five Pythons.
+# Integration: the full form runs every target; the short form the targets below (MATRIX_SHORT_INTEGRATION).
 # The integration targets' emulator runs from .venv: it is a test double, not part of what the matrix varies.
 MATRIX := 2.17 2.18 2.19 2.20 2.21
 MATRIX_FULL := 2.17 2.21
-MATRIX_PYTHONS_2.17 := 3.8 3.9 3.10 3.11 3.12
-MATRIX_PYTHONS_2.21 := 3.9 3.10 3.11 3.12 3.13
+MATRIX_SANITY_MORE_PYTHONS_2.17 := 3.8 3.9
+MATRIX_UNITS_PYTHONS_2.17 := 3.8 3.9 3.10 3.11 3.12
 MATRIX_SH := tests/matrix/matrix.sh
 
 matrix_controller_python = $(shell sed -n 's/^# python: *//p' tests/matrix/ansible-core-$(1).txt)
-matrix_pythons = $(if $(filter $(1),$(MATRIX_FULL)),$(MATRIX_PYTHONS_$(1)),$(call matrix_controller_python,$(1)))
-matrix_sanity = $(MATRIX_SH) sanity $(1) $(call matrix_pythons,$(1))
-matrix_units = $(MATRIX_SH) units $(1) $(call matrix_pythons,$(1))
-# ansible-test integration arguments for the short form (empty: every target). If new targets push `make test`
-# past CI's budget, name the slow ones here (e.g. --exclude voiceid_speaker) to run them on the full releases only.
-# The three longest targets (voiceid_speaker: both states x every status x four ways; voiceid_speaker_info:
-# ~60 tasks of module start-up; voiceid_domain: waits for re-encryptions) run on the full releases only; the short
-# form keeps voiceid_speaker_optout, voiceid_domain_info and voiceid_watchlist_fraudster_info: the speaker engine,
-# the domain lookups and the paged info modules, under every release.
-MATRIX_SHORT_INTEGRATION_ARGS := --exclude voiceid_speaker --exclude voiceid_speaker_info --exclude voiceid_domain
-matrix_integration = $(MATRIX_SH) integration $(1) $(BIN) $(if $(filter $(1),$(MATRIX_FULL)),,$(MATRIX_SHORT_INTEGRATION_ARGS))
+matrix_units_pythons = $(or $(MATRIX_UNITS_PYTHONS_$(1)),$(call matrix_controller_python,$(1)))
+matrix_sanity = $(MATRIX_SH) sanity $(1) $(call matrix_controller_python,$(1)) $(MATRIX_SANITY_MORE_PYTHONS_$(1))
+matrix_units = $(MATRIX_SH) units $(1) $(call matrix_units_pythons,$(1))
+# The short form's integration (2.18 to 2.20). What changes from one ansible-core to the next, or between
+# amazon.aws 10.1 and 10.3, is the frame around the collection's code, not its logic (module_utils, the same
+# under every release, and run under each by the units): ansible-core's argument spec validation, module_defaults'
+# action group, check and diff mode, and the printing of results, diffs and failures (2.19's new templating and
+# result handling); amazon.aws's AnsibleAWSModule: client, credentials, endpoint, the AWS error attached to a
+# failure, retries. voiceid_speaker_optout exercises all of it for a module that writes (options of every kind,
+# the bulk list among them, the four ways of check and real runs, diff mode, failures, throttling retried, faults);
+# voiceid_watchlist_fraudster_info for two info modules in four runs (paged lists of results, a domain by name and
+# by id, the errors of what does not exist). The other targets (voiceid_speaker, voiceid_speaker_info,
+# voiceid_domain, voiceid_domain_info: the same frame again, around logic that does not vary) run on the full
+# form, the oldest and the newest release. A new target that tests the frame itself (a new option type, result
+# printing, no_log) belongs in this list.
+MATRIX_SHORT_INTEGRATION := voiceid_speaker_optout voiceid_watchlist_fraudster_info
+matrix_integration = $(MATRIX_SH) integration $(1) $(BIN) $(if $(filter $(1),$(MATRIX_FULL)),,$(MATRIX_SHORT_INTEGRATION))
 
 .PHONY: matrix matrix-venvs matrix-clock
 matrix: matrix-clock $(addprefix matrix-,$(MATRIX))
@@ -228,3 +240,72 @@ matrix-integration-$(1): matrix-tree-$(1) $(EMULATOR_INSTALLED)
 	$(call matrix_integration,$(1))
 endef
 $(foreach release,$(MATRIX),$(eval $(call MATRIX_RELEASE,$(release))))
+
+# ---- make test, two pieces at a time ---------------------------------------------------------------------------
+# `make test` runs `make -j2 test-pieces`: every piece below is a target piece-NAME whose recipe runs through
+# tests/matrix/piece.sh, its output in .build/logs/NAME.log. make runs two at a time in the order of
+# TEST_PIECES where the prerequisites allow (the longest chains first), and stops at the first failure (after
+# the piece running beside it ends). What the pieces share, and how:
+#   .venv               the piece venv, before every piece that uses it;
+#   .build/collections  (the tree) laid out once by the piece tree, before lint and package; the inner makes
+#                       are told not to lay it out again (-o tree), nor the package (-o package);
+#   the emulator wheel  installed into .venv once (piece emulator-wheel), before the pieces that start it;
+#   .venvs/ansible-core-X.Y  one piece each (matrix.sh also flocks them), run beside the others from the start;
+#   .build/matrix/X.Y   a release's sanity, units and integration each lay out a tree of their own (X.Y,
+#                       X.Y-units, X.Y-integration), so that they may run at the same time;
+#   ~/.ansible/test/venv  sanity's virtualenvs, shared by every release (and checkout): one piece runs the
+#                       releases' sanity one after the other (matrix.sh also locks it, for other checkouts).
+# docs and docs-lint lay out trees of their own in a temporary directory.
+.PHONY: $(addprefix piece-,venv tree emulator-wheel package lint docs emulator-tests demo decommission-test)
+TEST_PIECES := piece-matrix-units-2.17 piece-matrix-integration-2.17 piece-matrix-integration-2.21 \
+	piece-matrix-sanity piece-lint piece-emulator-tests \
+	$(foreach release,2.18 2.19 2.20,piece-matrix-integration-$(release) piece-matrix-units-$(release)) \
+	piece-matrix-units-2.21 piece-decommission-test piece-demo piece-docs
+test-pieces: $(TEST_PIECES)
+
+piece-venv:
+	@$(PIECE) run venv $(MAKE) --no-print-directory venv
+piece-tree: piece-venv
+	@$(PIECE) run tree $(MAKE) --no-print-directory tree
+piece-emulator-wheel: piece-venv
+	@$(PIECE) run emulator-wheel $(MAKE) --no-print-directory emulator-wheel
+piece-package: piece-tree
+	@$(PIECE) run package $(MAKE) --no-print-directory -o tree package
+piece-lint: piece-tree
+	@$(PIECE) run lint $(MAKE) --no-print-directory -j1 -o tree lint
+piece-docs: piece-venv
+	@$(PIECE) run docs $(MAKE) --no-print-directory docs
+piece-emulator-tests: piece-emulator-wheel
+	@$(PIECE) run emulator-tests $(MAKE) --no-print-directory emulator-tests
+piece-demo: piece-package piece-emulator-wheel
+	@$(PIECE) run demo $(MAKE) --no-print-directory -o package demo
+piece-decommission-test: piece-package piece-emulator-wheel
+	@$(PIECE) run decommission-test $(MAKE) --no-print-directory -o package decommission-test
+
+define MATRIX_PIECES
+.PHONY: piece-matrix-venv-$(1) piece-matrix-units-$(1) piece-matrix-integration-$(1)
+piece-matrix-venv-$(1):
+	@$(PIECE) run matrix-venv-$(1) $(MATRIX_SH) venv $(1)
+piece-matrix-units-$(1): piece-matrix-venv-$(1)
+	@$(PIECE) run matrix-units-$(1) env MATRIX_TREE=$(1)-units bash -c '$(MATRIX_SH) tree $(1) && $(call matrix_units,$(1))'
+piece-matrix-integration-$(1): piece-matrix-venv-$(1) piece-emulator-wheel
+	@$(PIECE) run matrix-integration-$(1) env MATRIX_TREE=$(1)-integration \
+		bash -c '$(MATRIX_SH) tree $(1) && $(call matrix_integration,$(1))'
+endef
+$(foreach release,$(MATRIX),$(eval $(call MATRIX_PIECES,$(release))))
+# make picks the next piece in an order of its own (it walks TEST_PIECES and takes what is ready when a slot
+# frees), so the longest chains are put first by order-only prerequisites: one slot takes the 2.17 units
+# (five Pythons) and then 2.21's venv and integration, the other the dev venv, the emulator wheel and 2.17's
+# integration; every other piece waits for those two 2.17 pieces.
+MATRIX_FIRST := piece-matrix-units-2.17 piece-matrix-integration-2.17
+MATRIX_AFTER_FIRST := $(filter-out $(MATRIX_FIRST) piece-matrix-integration-2.21,$(TEST_PIECES)) \
+	$(foreach release,2.18 2.19 2.20,piece-matrix-venv-$(release)) piece-tree piece-package
+$(MATRIX_AFTER_FIRST): | $(MATRIX_FIRST)
+piece-matrix-venv-2.21: | $(firstword $(MATRIX_FIRST))
+# Sanity, every release one after the other in one piece: they share ~/.ansible/test/venv. It builds the venvs
+# it needs itself (matrix.sh venv does nothing when a venv is up to date, and flocks it against the venv pieces):
+# waiting for the venv pieces, make would take it up last.
+.PHONY: piece-matrix-sanity
+piece-matrix-sanity: piece-matrix-venv-2.17
+	@$(PIECE) run matrix-sanity bash -c '$(foreach release,$(MATRIX),$(MATRIX_SH) venv $(release) && \
+		$(MATRIX_SH) tree $(release) && $(call matrix_sanity,$(release)) && ) true'

@@ -7,7 +7,8 @@
 #
 #   tests/matrix/matrix.sh venv        RELEASE                 the release's virtualenv, .venvs/ansible-core-RELEASE
 #   tests/matrix/matrix.sh tree        RELEASE                 lay out .build/matrix/RELEASE/ansible_collections/...
-#   tests/matrix/matrix.sh sanity      RELEASE [PYTHON...]     ansible-test sanity (compile and import on each PYTHON)
+#   tests/matrix/matrix.sh sanity      RELEASE PYTHON [MORE...] ansible-test sanity on PYTHON (the controller's),
+#                                                              then its compile and import tests on each MORE
 #   tests/matrix/matrix.sh units       RELEASE PYTHON...       ansible-test units on each PYTHON
 #   tests/matrix/matrix.sh integration RELEASE EMULATOR_BIN [ansible-test arguments...]
 #                                                              every target under tests/integration/targets
@@ -18,6 +19,8 @@
 #   # amazon.aws: ansible~=12.3.0   optional: amazon.aws copied from this `ansible` package's wheel, for releases
 #                                   whose ansible-core has no `ansible` package to install (amazon.aws is not on
 #                                   PyPI on its own)
+# MATRIX_TREE=NAME puts the tree in .build/matrix/NAME instead (make test gives a release's sanity, units and
+# integration a tree each, so that they can run at the same time).
 # Interpreters come from pyenv ($PYENV_ROOT/versions/X.Y.*/bin/python); a missing one is named with the command
 # that installs it. Each step prints how long it took.
 set -euo pipefail
@@ -48,7 +51,8 @@ requirements_of() {
 }
 
 bin_of() { echo "$venvs/ansible-core-$1/bin"; }
-collection_of() { echo "$builds/$1/ansible_collections/speakerops/voiceid"; }
+tree_of() { echo "$builds/${MATRIX_TREE:-$1}"; }
+collection_of() { echo "$(tree_of "$1")/ansible_collections/speakerops/voiceid"; }
 
 timed() {
     local label=$1 start=$SECONDS
@@ -128,7 +132,7 @@ lay_out_tree() {
     local release=$1 bin collection tree
     bin=$(bin_of "$release")
     collection=$(collection_of "$release")
-    tree=$builds/$release
+    tree=$(tree_of "$release")
     mkdir -p "$collection/tests/output" "$tree/ansible_collections/amazon"
     find "$collection" -mindepth 1 -maxdepth 1 ! -name tests -exec rm -rf {} +
     find "$collection/tests" -mindepth 1 -maxdepth 1 ! -name output -exec rm -rf {} +
@@ -163,18 +167,28 @@ print(re.search(r"pip=.([0-9.]+)", inspect.getsource(r.get_venv_packages)).group
     [[ -e $cache/get_pip_${version//./_}.py ]] || cp "$repo/tests/tools/get_pip_standin.py" "$cache/get_pip_${version//./_}.py"
 }
 
+# Sanity on the controller Python (every test), then compile and import on each further Python. Two sanity runs
+# at once may build the same virtualenv under ~/.ansible/test/venv (shared by every checkout; ansible-test
+# deletes one it finds half built): a lock there lets one sanity run at a time.
 sanity() {
-    local release=$1 python_args=() version
-    shift
+    local release=$1 controller=$2 version
+    shift 2
     get_pip_standin "$release"
-    if [[ $# -eq 1 ]]; then
-        python_args=(--python "$1")
-    fi
-    for version in "$@"; do
+    for version in "$controller" "$@"; do
         python_for "$version" >/dev/null
     done
-    (cd "$(collection_of "$release")" && PATH=$(test_path "$release" "$@") \
-        ansible-test sanity --local "${python_args[@]}" --requirements --color no)
+    mkdir -p "$HOME/.ansible/test"
+    exec 8>"$HOME/.ansible/test/.speakerops-voiceid-sanity.lock"
+    flock 8
+    (cd "$(collection_of "$release")" && PATH=$(test_path "$release" "$controller") \
+        timed "ansible-core $release sanity on Python $controller" \
+        ansible-test sanity --local --python "$controller" --requirements --color no)
+    for version in "$@"; do
+        (cd "$(collection_of "$release")" && PATH=$(test_path "$release" "$version") \
+            timed "ansible-core $release sanity compile and import on Python $version" \
+            ansible-test sanity --local --python "$version" --test compile --test import --requirements --color no)
+    done
+    exec 8>&-
 }
 
 units() {
@@ -202,11 +216,12 @@ if [[ $command == python ]]; then  # tests/matrix/matrix.sh python X.Y: the path
 fi
 release=${2:-}
 [[ -n $command && -n $release ]] || die "usage: $0 venv|tree|sanity|units|integration RELEASE [...]"
+[[ $command != sanity || $# -gt 2 ]] || die "usage: $0 sanity RELEASE PYTHON [MORE...]"
 shift 2
 case $command in
 venv) timed "ansible-core $release venv" make_venv "$release" ;;
 tree) lay_out_tree "$release" ;;
-sanity) timed "ansible-core $release sanity on Python ${*:-all}" sanity "$release" "$@" ;;
+sanity) sanity "$release" "$@" ;;
 units) units "$release" "$@" ;;
 integration) timed "ansible-core $release integration" integration "$release" "$@" ;;
 *) die "unknown command $command" ;;
