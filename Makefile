@@ -16,7 +16,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test test-pieces demo decommission-test venv tree sanity units lint ruff mypy yamllint ansible-lint emulator-wheel emulator-tests integration docs docs-lint package bench changelog-check release clean
+.PHONY: help test test-pieces demo decommission-test venv tree sanity units lint ruff mypy structure yamllint ansible-lint emulator-wheel emulator-tests integration docs docs-lint package bench changelog-check release clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -71,7 +71,13 @@ sanity: tree $(GET_PIP_CACHE)/.standin
 units: tree
 	$(ANSIBLE_TEST) units --local --python $(DEV_PYTHON) --requirements --color no
 
-lint: ruff mypy yamllint ansible-lint docs-lint changelog-check
+lint: ruff mypy structure yamllint ansible-lint docs-lint changelog-check
+
+# The shape of the code (CONTRIBUTING.md, Code map): no function above cyclomatic complexity 15 in plugins/ or
+# emulator/src, no class over 150 lines in module_utils, and imports in module_utils that point one way only.
+structure: venv
+	$(BIN)/python tests/tools/check_complexity.py
+	$(BIN)/python tests/tools/check_layers.py
 
 ruff: venv
 	$(BIN)/ruff check .
