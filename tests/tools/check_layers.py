@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Imports in plugins/module_utils/_voiceid point one way, as CONTRIBUTING.md's code map and each package's
-__init__.py say: rules.py and version.py <- api/ <- module base, speakers/, domains/ <- the task runners.
+README.md files say: rules.py and version.py <- api/ <- module base, speakers/, domains/ <- the task runners.
 
     python tests/tools/check_layers.py
 

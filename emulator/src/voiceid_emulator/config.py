@@ -176,7 +176,8 @@ class KmsFailures:
 
 
 class Kind(t.Protocol):
-    def check(self, value: t.Any, key: str) -> t.Any: ...
+    def check(self, value: t.Any, key: str) -> t.Any:
+        """The clean value, or ValueError naming the key."""
 
 
 # -- the command-line form of a key ---------------------------------------------------------------------------
@@ -209,7 +210,10 @@ def _about(kind: Kind, help: str, option: Option | None = None, applies: str | N
 
 def _key(default: t.Any, kind: Kind, help: str, option: Option | None = None, applies: str | None = None) -> t.Any:
     """The field of a key with an immutable default (mutable ones: dataclasses.field(default_factory=...))."""
-    return dataclasses.field(default=default, metadata=_about(kind, help, option, applies))
+    # The field is made here and placed in EmulatorConfig's body, which is a dataclass.
+    return dataclasses.field(  # pylint: disable=invalid-field-call
+        default=default, metadata=_about(kind, help, option, applies)
+    )
 
 
 @dataclasses.dataclass
