@@ -28,6 +28,7 @@ from .lookup import DomainFacts
 from .lookup import DomainNameError
 from .lookup import domain_facts
 from .lookup import find_domains_named
+from .lookup import where
 from .plan import FAILED
 from .plan import IN_PROGRESS
 from .plan import PRESENT
@@ -109,10 +110,10 @@ class DomainRun:
             named = find_domains_named(self.client, self.wanted.name)
             if len(named.matches) > 1:
                 raise DomainNameError(
-                    f"{len(named.matches)} Voice ID domains are named '{self.wanted.name}' in this account and region"
-                    f" (ids {named.ids}); voiceid_domain finds a domain by its name, cannot tell which one is meant,"
-                    " and changed nothing. Delete or rename all but one (voiceid_domain_info lists them with their"
-                    " ids)"
+                    f"{len(named.matches)} Voice ID domains are named '{self.wanted.name}' in"
+                    f" {where(self.client.region, named.account)} (ids {named.ids}); voiceid_domain cannot tell"
+                    " which one is meant and changed nothing. Set domain_id to the one you mean"
+                    " (voiceid_domain_info lists them with their ids)"
                 )
             return (named.matches[0] if named.matches else None), named.total
         found = self.client.describe_domain(self.wanted.domain_id)
@@ -123,7 +124,7 @@ class DomainRun:
             )
         if found is None and self.wanted.state == PRESENT:
             raise InvalidParameterError(
-                f"no domain has the id {self.wanted.domain_id} in this account and region; leave domain_id out"
+                f"no domain has the id {self.wanted.domain_id} in {where(self.client.region)}; leave domain_id out"
                 " to create a domain"
             )
         return found, 0

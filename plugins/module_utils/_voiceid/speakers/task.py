@@ -5,23 +5,36 @@
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
 """The task of voiceid_speaker and voiceid_speaker_optout: check every option, resolve the domain, run the
-engine for one speaker or many, and report (a failed or stopped run still reports every write it made)."""
+engine for one speaker or many, and report (a failed or stopped run still reports every write it made).
+
+Messages (msg, warnings) never carry a speaker id or the value of an invalid one: counts, error codes,
+positions and rules only. The ids are in the structured keys (speaker, speakers, changed_speaker_ids,
+failures, invalid), which no_log hides."""
 
 from __future__ import annotations
 
 from typing import Any
 from typing import Dict
+from typing import List
 from typing import NoReturn
 
+from ..api.client import VoiceIDClient
+from ..api.errors import VoiceIDError
 from ..api.ratelimit import RequestRateLimiter
 from ..api.ratelimit import check_request_rates
 from ..domains.lookup import resolve_domain_id
 from ..module import VoiceIDModule
+from ..rules import MOST_NAMED
+from ..rules import InvalidSpeakerId
 from ..rules import check_domain_options
 from ..rules import check_speaker_options
 from .run import SpeakerRun
 from .run import change_one
 from .run import stopping_on_signals
+from .summary import one_summary
+from .summary import run_summary
+
+ON_INVALID_SKIP = "skip"
 
 
 def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
@@ -29,33 +42,61 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
     with module.failing_on_errors():
         # Every option is checked before the first call.
         check_domain_options(params["domain_id"], params["domain_name"])
-        check_speaker_options(params["speaker_id"], params["speaker_ids"])
+        skipped = check_speaker_options(
+            params["speaker_id"], params["speaker_ids"], skip_invalid=params["on_invalid"] == ON_INVALID_SKIP
+        )
         rates = check_request_rates("request_rates", params["request_rates"])
         bulk = params["speaker_ids"] is not None
         client = module.voiceid_client(limiter=RequestRateLimiter(rates))
 
-    result: Dict[str, Any]
     with stopping_on_signals(client):
         with module.failing_on_errors():
             domain_id = resolve_domain_id(client, params["domain_id"], params["domain_name"])
-        with module.failing_on_errors(context=f" in domain {domain_id}"):
-            if not bulk:
-                one = change_one(client, domain_id, params["speaker_id"], state, module.check_mode)
-                result = {"changed": one.changed, "speaker": one.speaker(domain_id, params["speaker_id"])}
-                if module._diff:
-                    result["diff"] = one.diff()
-                module.exit_json(**result)
-            run = SpeakerRun(
-                client, domain_id, params["speaker_ids"], state, module.check_mode, use_list=rates["list_speakers"] > 0
-            )
+        if not bulk:
+            change_one_speaker(module, client, domain_id, state)
+        invalid = {item.index for item in skipped}
+        valid = [speaker_id for index, speaker_id in enumerate(params["speaker_ids"]) if index not in invalid]
+        with module.failing_on_errors(context=f" in domain {domain_id}", speaker_ids=set(valid)):
+            run = SpeakerRun(client, domain_id, valid, state, module.check_mode, use_list=rates["list_speakers"] > 0)
             outcome = run.run()
 
-    result = outcome.result(speakers=False)
+    result: Dict[str, Any] = outcome.result(speakers=False)
+    result["summary"] = run_summary(outcome, invalid=len(skipped))
+    if params["on_invalid"] == ON_INVALID_SKIP:
+        result["invalid"] = [item.as_result() for item in skipped]
     if module._diff:
         result["diff"] = outcome.diff()
     for warning in run.warnings:
         module.warn(warning)
-    message = outcome.failure_message(explain=module.explain)
+    if skipped:
+        module.warn(skipped_warning(skipped))
+    message = outcome.failure_message(explain=module.explain, region=client.region)
     # The speakers' facts are made from the run's records as they are printed (100,000 with as many speakers):
     # never all at once where ansible-core's result handling can print them one by one.
-    module.exit_with_speakers(result, outcome.iter_speakers, len(outcome.records), message)
+    module.exit_with_speakers(result, outcome.iter_speakers, len(outcome.requested), message)
+
+
+def change_one_speaker(module: VoiceIDModule, client: VoiceIDClient, domain_id: str, state: str) -> NoReturn:
+    speaker_id = module.params["speaker_id"]
+    try:
+        one = change_one(client, domain_id, speaker_id, state, module.check_mode)
+    except VoiceIDError as error:
+        where = f" in domain {domain_id}"
+        if error.api_error.missing_resource == "DOMAIN" and client.region:  # say where it was looked for
+            where += f" (region {client.region})"
+        module.fail_voiceid(error, where, [speaker_id], summary=one_summary(False, error.api_error.code))
+    result: Dict[str, Any] = {
+        "changed": one.changed,
+        "speaker": one.speaker(domain_id, speaker_id),
+        "summary": one_summary(one.changed),
+    }
+    if module._diff:
+        result["diff"] = one.diff()
+    module.exit_json(**result)
+
+
+def skipped_warning(skipped: List[InvalidSpeakerId]) -> str:
+    """The warning of on_invalid: skip, by positions (the values are in `invalid`)."""
+    shown = ", ".join(item.position("speaker_ids") for item in skipped[:MOST_NAMED])
+    more = f" and {len(skipped) - MOST_NAMED} more" if len(skipped) > MOST_NAMED else ""
+    return f"{len(skipped)} invalid speaker ids were skipped ({shown}{more}; see invalid for the rules they break)"
