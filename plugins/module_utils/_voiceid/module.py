@@ -75,10 +75,14 @@ class VoiceIDModule(AnsibleAWSModule):
     # Set by voiceid_client(): whether the client talks to AWS's own endpoint (no endpoint_url option, no
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
     _aws_endpoint = False
+    # Set by voiceid_client(): the region the client sends requests to, for messages about what is not there.
+    _client_region: Optional[str] = None
 
     def _boto_client(self) -> Any:
         boto_client = self.client("voice-id", config=botocore.config.Config(**_BOTOCORE_CONFIG))
         self._aws_endpoint = is_aws_endpoint(boto_client.meta.endpoint_url)
+        region = getattr(boto_client.meta, "region_name", None)
+        self._client_region = region if isinstance(region, str) and region else None
         return boto_client
 
     def voiceid_client(
@@ -106,6 +110,8 @@ class VoiceIDModule(AnsibleAWSModule):
         same as data in `error`, as amazon.aws modules do, plus result. No request parameters and no credentials;
         the speaker_ids of the request are redacted from what the service said, in msg and `error` alike."""
         api_error = error.api_error
+        if api_error.missing_resource == "DOMAIN" and self._client_region:  # say where it was looked for
+            context += f" (region {self._client_region})"
         failure: Dict[str, Any] = dict(result)
         failure.update(
             {

@@ -81,10 +81,9 @@ def change_one_speaker(module: VoiceIDModule, client: VoiceIDClient, domain_id: 
     try:
         one = change_one(client, domain_id, speaker_id, state, module.check_mode)
     except VoiceIDError as error:
-        where = f" in domain {domain_id}"
-        if error.api_error.missing_resource == "DOMAIN" and client.region:  # say where it was looked for
-            where += f" (region {client.region})"
-        module.fail_voiceid(error, where, [speaker_id], summary=one_summary(False, error.api_error.code))
+        module.fail_voiceid(
+            error, f" in domain {domain_id}", [speaker_id], summary=one_summary(False, error.api_error.code)
+        )
     result: Dict[str, Any] = {
         "changed": one.changed,
         "speaker": one.speaker(domain_id, speaker_id),

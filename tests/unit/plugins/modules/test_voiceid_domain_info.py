@@ -286,4 +286,4 @@ def test_other_tag_errors_fail(voiceid: Stubber, run_module: ModuleRunner) -> No
     result, failed = run_module(main, args())
 
     assert failed
-    assert result["msg"].startswith("Failed to list the tags of domain: ResourceNotFoundException")
+    assert result["msg"].startswith("Failed to list the tags of domain (region eu-west-2): ResourceNotFoundException")

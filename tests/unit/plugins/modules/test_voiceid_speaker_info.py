@@ -171,7 +171,7 @@ def test_unknown_domain_fails_naming_it(voiceid: Stubber, run_module: ModuleRunn
 
     assert failed
     assert result["msg"] == (
-        f"Failed to {action} in domain {DOMAIN_ID}: ResourceNotFoundException: The domain was not found."
+        f"Failed to {action} in domain {DOMAIN_ID} (region eu-west-2): ResourceNotFoundException: The domain was not found."
         " (resource type DOMAIN)"
     )
     assert result["error"]["resource_type"] == "DOMAIN"
