@@ -21,7 +21,7 @@ workdir=$emulator_workdir
 
 # What a real run would take from the environment; here they point at the emulator.
 export AWS_ENDPOINT_URL_VOICE_ID="$url" AWS_REGION=eu-west-2
-export AWS_ACCESS_KEY_ID=AKIDDEMO0000000000 AWS_SECRET_ACCESS_KEY=demo-secret-not-real
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=not-a-real-secret
 export ANSIBLE_COLLECTIONS_PATH="$collections" ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 unset AWS_PROFILE AWS_DEFAULT_PROFILE
