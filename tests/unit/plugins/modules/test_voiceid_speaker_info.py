@@ -171,8 +171,8 @@ def test_unknown_domain_fails_naming_it(voiceid: Stubber, run_module: ModuleRunn
 
     assert failed
     assert result["msg"] == (
-        f"Failed to {action} in domain {DOMAIN_ID} (region eu-west-2): ResourceNotFoundException: The domain was not found."
-        " (resource type DOMAIN)"
+        f"Failed to {action} in domain {DOMAIN_ID} (region eu-west-2): ResourceNotFoundException: The domain was"
+        " not found. (resource type DOMAIN)"
     )
     assert result["error"]["resource_type"] == "DOMAIN"
     assert CUSTOMER_ID not in result["msg"]
