@@ -62,7 +62,7 @@ def _optional_str(document: t.Mapping[str, t.Any], key: str) -> str | None:
 
 def _default_resource_type(operation: str) -> str:
     members = input_members(operation)
-    for resource_type in ("SPEAKER", "WATCHLIST", "FRAUDSTER", "DOMAIN"):
+    for resource_type in ("SPEAKER", "FRAUDSTER", "WATCHLIST", "DOMAIN"):
         if any(member in members for member in _RESOURCE_MEMBERS[resource_type]):
             return resource_type
     return "DOMAIN"
