@@ -620,6 +620,131 @@ def test_realism_overlapping_writes(
         assert pending.result() == "ok"
 
 
+# -- fault rules ------------------------------------------------------------------------------------------------
+
+
+def test_rules_can_name_one_fraudster_or_watchlist(server: EmulatorServer, client: t.Any) -> None:
+    server.configure(
+        rules=[
+            {"operation": "AssociateFraudster", "fraudster_id": TWICE, "code": "ThrottlingException"},
+            {"operation": "AssociateFraudster", "watchlist_id": DEFAULT, "code": "ResourceNotFoundException"},
+            {"fraudster_id": LONER, "code": "ResourceNotFoundException", "times": 1},
+        ]
+    )
+    assert outcome(client.associate_fraudster, DomainId=DOMAIN, FraudsterId=TWICE, WatchlistId=VIP) == (
+        "ThrottlingException"
+    )
+    # ResourceNotFoundException names the resource the rule names.
+    assert code_of(client.associate_fraudster, DomainId=DOMAIN, FraudsterId=VIP_ONLY, WatchlistId=DEFAULT) == (
+        "ResourceNotFoundException",
+        "WATCHLIST",
+    )
+    assert code_of(client.describe_fraudster, DomainId=DOMAIN, FraudsterId=LONER) == (
+        "ResourceNotFoundException",
+        "FRAUDSTER",
+    )
+    assert outcome(client.describe_fraudster, DomainId=DOMAIN, FraudsterId=LONER) == "ok"  # times: 1
+    assert outcome(client.associate_fraudster, DomainId=DOMAIN, FraudsterId=LONER, WatchlistId=VIP) == "ok"
+    assert [rule["matched"] for rule in server.config()["rules"]] == [1, 1, 1]
+    assert memberships(server) == {LONER: [DEFAULT, VIP], TWICE: [VIP, DEFAULT], VIP_ONLY: [VIP]}
+
+
+def test_a_lost_answer_and_a_fraudster_deleted_by_another_writer(server: EmulatorServer, client: t.Any) -> None:
+    server.configure(
+        rules=[
+            {
+                "operation": "DeleteFraudster",
+                "fraudster_id": TWICE,
+                "answer": "carried_out",
+                "code": "InternalServerException",
+            },
+            {
+                "operation": "ListFraudsters",
+                "times": 1,
+                "answer": "ok",
+                "then_delete": {"domain_id": DOMAIN, "fraudster_id": LONER},
+            },
+        ]
+    )
+    response = error_of(client.delete_fraudster, DomainId=DOMAIN, FraudsterId=TWICE)
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "InternalServerException",
+        500,
+    )
+    assert TWICE not in memberships(server)  # carried out all the same
+    assert fraudster_ids(client.list_fraudsters(DomainId=DOMAIN)) == [LONER, VIP_ONLY]  # listed, then deleted
+    assert code_of(client.associate_fraudster, DomainId=DOMAIN, FraudsterId=LONER, WatchlistId=VIP) == (
+        "ResourceNotFoundException",
+        "FRAUDSTER",
+    )
+    [listed] = server.calls("ListFraudsters")
+    assert listed["then_deleted"] == {"domain_id": DOMAIN, "fraudster_id": LONER, "deleted": True}
+
+
+@pytest.mark.parametrize(
+    ("rule", "fragment"),
+    [
+        (
+            {"operation": "DescribeWatchlist", "fraudster_id": LONER, "code": "ThrottlingException"},
+            "takes no FraudsterId",
+        ),
+        ({"operation": "DeleteFraudster", "watchlist_id": VIP, "code": "ThrottlingException"}, "takes no WatchlistId"),
+        (
+            {"speaker_id": "cust-1", "fraudster_id": LONER, "code": "ThrottlingException"},
+            "no operation takes SpeakerId and FraudsterId",
+        ),
+        ({"fraudster_id": LONER, "code": "ConflictException"}, "not an error of DescribeFraudster"),
+        (
+            {"operation": "DescribeFraudster", "code": "ServiceQuotaExceededException"},
+            "not an error of DescribeFraudster",
+        ),
+        (
+            {"operation": "DeleteWatchlist", "answer": "omit", "omit": ["Watchlist"]},
+            "DeleteWatchlist answers no member Watchlist",
+        ),
+        (
+            {"operation": "AssociateFraudster", "code": "ResourceNotFoundException", "resource_type": "SPEAKER"},
+            "AssociateFraudster names no SPEAKER",
+        ),
+        (
+            {"answer": "ok", "then_delete": {"domain_id": DOMAIN, "speaker_id": "x", "fraudster_id": LONER}},
+            "then_delete",
+        ),
+    ],
+)
+def test_impossible_rules_about_watchlists_and_fraudsters_are_refused(
+    server: EmulatorServer, rule: dict[str, t.Any], fragment: str
+) -> None:
+    with pytest.raises(ValueError, match=r".") as caught:
+        server.configure(rules=[rule])
+    assert fragment in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {
+            "operation": "DeleteWatchlist",
+            "code": "ConflictException",
+            "conflict_type": "CANNOT_DELETE_NON_EMPTY_WATCHLIST",
+        },
+        {
+            "operation": "DisassociateFraudster",
+            "code": "ConflictException",
+            "conflict_type": "FRAUDSTER_MUST_BELONG_TO_AT_LEAST_ONE_WATCHLIST",
+        },
+        {"operation": "DisassociateFraudster", "code": "ValidationException"},
+        {"operation": "CreateWatchlist", "code": "ServiceQuotaExceededException"},
+        {"operation": "AssociateFraudster", "code": "ServiceQuotaExceededException", "fraudster_id": LONER},
+        {"operation": "CreateWatchlist", "answer": "omit", "omit": ["Watchlist"]},
+        {"watchlist_id": VIP, "code": "ResourceNotFoundException"},
+    ],
+)
+def test_rules_the_service_could_answer_are_accepted(server: EmulatorServer, rule: dict[str, t.Any]) -> None:
+    server.configure(rules=[rule])
+    assert len(server.config()["rules"]) == 1
+
+
 # -- seeds ----------------------------------------------------------------------------------------------------------
 
 

@@ -295,21 +295,23 @@ class VoiceIdEmulator:
         return document
 
     def _then_delete(self, target: t.Mapping[str, str]) -> dict[str, t.Any]:
-        """Delete a domain or speaker as another writer would; what was deleted, for the call record."""
+        """Delete a domain, speaker or fraudster as another writer would; what was deleted, for the call record."""
         now = time.time()
         with self.store.lock:
             domain = self.store.domains.get(target["domain_id"])
-            if domain is not None and "speaker_id" not in target:
+            if domain is not None and "speaker_id" not in target and "fraudster_id" not in target:
                 with domain.lock:
                     self.store.delete_domain(domain, now)
                 return {**target, "deleted": True}
             lag = self.store.list_lag
-        speaker = None
-        if domain is not None:
-            with domain.lock:
-                speaker = domain.speakers.find(target["speaker_id"])
-                if speaker is not None:
-                    domain.speakers.remove(speaker, now, lag)
+        if domain is None:
+            return {**target, "deleted": False}
+        with domain.lock:
+            if "fraudster_id" in target:
+                return {**target, "deleted": domain.fraudsters.pop(target["fraudster_id"], None) is not None}
+            speaker = domain.speakers.find(target["speaker_id"])
+            if speaker is not None:
+                domain.speakers.remove(speaker, now, lag)
         return {**target, "deleted": speaker is not None}
 
     def _bug(self, record: dict[str, t.Any], what: str, problems: t.Sequence[str]) -> tuple[int, dict[str, t.Any]]:
