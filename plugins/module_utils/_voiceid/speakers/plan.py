@@ -18,6 +18,8 @@ write to make. Its result holds, whatever happened and in whatever order:
   deletion whose retry finds the speaker missing (the run read it before it sent the deletion), any write whose
   speaker a read then finds in the state the write makes. Such a write is marked answer_lost; a write that may
   have been carried out is never reported as not done on the strength of a later ResourceNotFoundException;
+- a speaker the run handled (wrote, or found needing nothing) under one of its ids is reported handled under
+  every requested id that names it, even one whose own reads failed;
 - no id is in both changed_speaker_ids and failures;
 - changed is true iff a write succeeded (in check mode: would have).
 """
@@ -312,7 +314,31 @@ class Ledger:
                 self._leave_unknown(record)
                 record.stage = Stage.FAILED
                 record.failure = reason
+        follow_handled(self.records.values())
         return RunResult(self)
+
+
+def follow_handled(records: Iterable[SpeakerRecord]) -> None:
+    """A requested id that failed (its reads failed, or the run stopped first) whose speaker the run handled
+    under its other requested id follows that id's record: one speaker, reported alike under both ids."""
+    records = list(records)
+    failed = [record for record in records if record.stage == Stage.FAILED]
+    if not failed:
+        return
+    handled: Dict[str, SpeakerRecord] = {}
+    for record in records:
+        if record.stage in (Stage.CHANGED, Stage.SETTLED):
+            for facts in (record.before, record.after):
+                for key in SPEAKER_ID_KEYS:
+                    other = (facts or {}).get(key)
+                    if other:
+                        handled.setdefault(other, record)
+    for record in failed:
+        primary = handled.get(record.speaker_id)
+        if primary is not None and primary is not record:
+            record.stage = Stage.FOLLOWS
+            record.primary = primary
+            record.failure = None
 
 
 class RunResult:

@@ -284,6 +284,43 @@ def test_one_speaker_whose_answer_is_lost_is_changed(state: str, how: str) -> No
     assert fake.status_of("a") == (None if state == STATE_ABSENT else "OPTED_OUT")
 
 
+# --- one speaker, two ids -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("use_list", [True, False], ids=["list-and-describe", "describe-only"])
+@pytest.mark.parametrize("state", [STATE_OPTED_OUT, STATE_ABSENT])
+@pytest.mark.parametrize("failing", ["customer", "generated"])
+def test_a_speaker_named_twice_whose_describe_fails_under_one_id_is_handled_under_both(
+    state: str, use_list: bool, failing: str
+) -> None:
+    fake = FakeVoiceID(DOMAIN_ID, {"alice": "ENROLLED", "bob": "ENROLLED"})
+    alice_generated = fake.find("alice")["GeneratedSpeakerId"]  # type: ignore[index]
+    failing_id = "alice" if failing == "customer" else alice_generated
+    fake.add_fault("DescribeSpeaker", "InternalServerException", times=1000, speaker_id=failing_id, status=500)
+    requested = ["alice", "bob", alice_generated]
+
+    outcome = SpeakerRun(client_for(fake, []), DOMAIN_ID, requested, state, False, use_list=use_list).run()
+
+    assert outcome.failures == []
+    assert outcome.changed_speaker_ids == requested
+    assert outcome.failure_message() is None
+    assert_invariant(outcome, fake)
+
+
+def test_a_speaker_named_twice_already_opted_out_is_settled_under_both_ids() -> None:
+    fake = FakeVoiceID(DOMAIN_ID, {"alice": "OPTED_OUT"})
+    alice_generated = fake.find("alice")["GeneratedSpeakerId"]  # type: ignore[index]
+    fake.add_fault("DescribeSpeaker", "InternalServerException", times=1000, speaker_id="alice", status=500)
+
+    outcome = SpeakerRun(
+        client_for(fake, []), DOMAIN_ID, ["alice", alice_generated], STATE_OPTED_OUT, False, use_list=False
+    ).run()
+
+    assert outcome.failures == []
+    assert outcome.changed_speaker_ids == []
+    assert [speaker["status"] for speaker in outcome.speakers()] == ["OPTED_OUT", "OPTED_OUT"]
+
+
 class SuspendedAfter(FakeVoiceID):
     """The domain turns SUSPENDED (or is deleted) after a number of successful writes."""
 
