@@ -52,7 +52,9 @@ def after_failure(
     A write that may have been carried out (an attempt answered 5xx, timed out or was cut off after it was sent)
     is never taken as "not done" on the strength of a later answer: a deletion whose retry finds the speaker
     missing made that speaker go (the run read it before it sent the deletion); any other such write is
-    confirmed by reading the speaker once, and is done if the speaker is in the state the write makes."""
+    confirmed by reading the speaker once, and is done if the speaker is in the state the write makes.
+    ANSWER_LOST is where a write is confirmed by something other than its own answer: a journal of the writes
+    records it `done` (confirmed by the retry's answer, or by the read) when this returns it."""
     if operation == DELETE and error.deleted_before_sent("SPEAKER"):
         return Failed.DELETED_MEANWHILE, None
     if operation == DELETE and error.deleted_by_lost_attempt("SPEAKER"):
