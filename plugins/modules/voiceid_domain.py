@@ -172,6 +172,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+answer_lost:
+  description:
+    - V(true) when the task deleted the domain but the answer to C(DeleteDomain) was lost (an internal server
+      error, a read timeout or a connection closed after the request was sent), though the domain existed when the task
+      read it, the task sent the deletion, and a later answer found it gone. The task reports V(changed=true).
+  returned: with O(state=absent), when the answer to the deletion was lost
+  type: bool
+  sample: true
 domain:
   description:
     - The domain after the task, with the keys of RV(speakerops.voiceid.voiceid_domain_info#module:domains)

@@ -18,6 +18,8 @@ from typing import Tuple
 
 import botocore.session
 from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionClosedError
+from botocore.exceptions import ReadTimeoutError
 from botocore.validate import validate_parameters
 
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OPTED_OUT_AT
@@ -45,10 +47,13 @@ class FakeVoiceID:
         self.lock = threading.Lock()
         self.speakers: List[Dict[str, Any]] = []
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
-        self.succeeded: List[Tuple[str, Dict[str, Any]]] = []  # calls answered with success
+        self.succeeded: List[Tuple[str, Dict[str, Any]]] = []  # calls carried out (see lose_answers)
         # (operation, speaker id or None) -> list of (code, status, extra fields) answered before real answers
         self.faults: Dict[Tuple[str, Optional[str]], List[Tuple[str, int, Dict[str, str]]]] = {}
         self.page_size_cap = page_size_cap
+        # operation -> (every, how, carried out so far): every every-th call carried out loses its answer
+        self.losing: Dict[str, List[Any]] = {}
+        self.lost: List[Tuple[str, Dict[str, Any]]] = []  # the calls carried out whose answer was lost
         # Like a boto3 client's meta: the endpoint a module talks to (AWS's own, as with no endpoint_url).
         self.meta = types.SimpleNamespace(endpoint_url="https://voiceid.eu-west-2.amazonaws.com")
         for customer_id, status in speakers.items():
@@ -91,7 +96,30 @@ class FakeVoiceID:
     ) -> None:
         self.faults.setdefault((operation, speaker_id), []).extend([(code, status, fields)] * times)
 
+    def lose_answers(self, operation: str, every: int = 1, how: str = "InternalServerException") -> None:
+        """Every every-th call of operation that is carried out (1: each) loses its answer: the write is made,
+        then answered with how: a 5xx error code, or "ReadTimeoutError" / "ConnectionClosedError" (the answer
+        never comes: botocore's exceptions)."""
+        self.losing[operation] = [every, how, 0]
+
     # --- plumbing -----------------------------------------------------------------------------------------
+    def _answer(self, operation: str, params: Dict[str, Any], answer: Dict[str, Any]) -> Dict[str, Any]:
+        """The answer of a call that was carried out, unless lose_answers() says to lose it."""
+        self.succeeded.append((operation, dict(params)))
+        losing = self.losing.get(operation)
+        if losing is not None:
+            losing[2] += 1
+            every, how = losing[0], losing[1]
+            if losing[2] % every == 0:
+                self.lost.append((operation, dict(params)))
+                url = self.meta.endpoint_url
+                if how == "ReadTimeoutError":
+                    raise ReadTimeoutError(endpoint_url=url)
+                if how == "ConnectionClosedError":
+                    raise ConnectionClosedError(endpoint_url=url)
+                raise self._error(operation, how, f"{how}: the answer was lost", 500)
+        return answer
+
     def _enter(self, operation: str, params: Dict[str, Any]) -> None:
         operation_model = _MODEL.operation_model(operation)
         validate_parameters(params, operation_model.input_shape)
@@ -136,8 +164,7 @@ class FakeVoiceID:
                 speaker = self._create(params["SpeakerId"], "OPTED_OUT")
             speaker["Status"] = "OPTED_OUT"
             speaker["UpdatedAt"] = _NOW
-            self.succeeded.append(("OptOutSpeaker", dict(params)))
-            return {"Speaker": dict(speaker)}
+            return self._answer("OptOutSpeaker", params, {"Speaker": dict(speaker)})
 
     def delete_speaker(self, **params: Any) -> Dict[str, Any]:
         with self.lock:
@@ -148,11 +175,10 @@ class FakeVoiceID:
                     "DeleteSpeaker", "ResourceNotFoundException", "Speaker not found", ResourceType="SPEAKER"
                 )
             self.speakers.remove(speaker)
-            self.succeeded.append(("DeleteSpeaker", dict(params)))
-            return {}
+            return self._answer("DeleteSpeaker", params, {})
 
     def writes(self) -> List[Dict[str, Any]]:
-        """The successful OptOutSpeaker and DeleteSpeaker calls, in order."""
+        """The OptOutSpeaker and DeleteSpeaker calls carried out (answered or not), in order."""
         return [params for name, params in self.succeeded if name in ("OptOutSpeaker", "DeleteSpeaker")]
 
     def list_domains(self, **params: Any) -> Dict[str, Any]:

@@ -62,13 +62,17 @@ class DomainOutcome:
     after: Optional[DomainFacts]
     writes: List[str] = field(default_factory=list)  # the API calls that changed something, in order
     planned: bool = False  # check mode: the plan would change something
+    answer_lost: bool = False  # the deletion was done, its answer lost (see DomainRun._delete)
 
     @property
     def changed(self) -> bool:
         return self.planned or bool(self.writes)
 
     def result(self) -> Dict[str, Any]:
-        return {"changed": self.changed, "domain": self.after if self.after is not None else (self.before or {})}
+        result = {"changed": self.changed, "domain": self.after if self.after is not None else (self.before or {})}
+        if self.answer_lost:
+            result["answer_lost"] = True
+        return result
 
     def diff(self) -> Dict[str, Any]:
         return {"before": diff_view(self.before), "after": diff_view(self.after)}
@@ -179,9 +183,18 @@ class DomainRun:
             self._update(plan, outcome)
 
     def _delete(self, outcome: DomainOutcome) -> None:
+        """DeleteDomain. The domain existed when this run read it: if an attempt of the deletion may have been
+        carried out (answered 5xx, timed out, cut off) and the domain is then found gone, by the retry's
+        ResourceNotFoundException or by one DescribeDomain, this run deleted it (its answer was lost)."""
         if outcome.before is None:
             raise AssertionError("before is set by the plan")
-        deleted = self.client.delete_domain(str(outcome.before["domain_id"]))
+        domain_id = str(outcome.before["domain_id"])
+        try:
+            deleted = self.client.delete_domain(domain_id)
+        except VoiceIDError as error:
+            if not (error.api_error.deleted_by_lost_attempt("DOMAIN") or gone_after(self.client, error, domain_id)):
+                raise
+            deleted = outcome.answer_lost = True
         outcome.after = None
         if deleted:
             outcome.writes.append("DeleteDomain")
@@ -219,6 +232,17 @@ class DomainRun:
             outcome.writes.append("TagResource")
         after["tags"] = apply_tags(before.get("tags") or {}, plan.tags_to_set, plan.tags_to_unset)
         outcome.after = after
+
+
+def gone_after(client: DomainClient, error: VoiceIDError, domain_id: str) -> bool:
+    """Whether a deletion that may have been carried out (error.api_error.outcome_unknown) left the domain
+    gone, by one DescribeDomain; False when that cannot be told."""
+    if not error.api_error.outcome_unknown:
+        return False
+    try:
+        return client.describe_domain(domain_id) is None
+    except VoiceIDError:
+        return False
 
 
 def wait_for_encryption(client: DomainClient, outcome: DomainOutcome, clock: Clock, timeout: float) -> None:

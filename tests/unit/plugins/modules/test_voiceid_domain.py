@@ -22,6 +22,7 @@ from ansible_collections.speakerops.voiceid.tests.unit.support.running import Mo
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import KMS_KEY
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import NEW_KEY
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OLD_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import add_domain_not_found
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_tags
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import arn
@@ -531,6 +532,66 @@ def test_delete_of_a_domain_deleted_meanwhile_is_ok(voiceid: Stubber, run_module
 
     assert not failed, result
     assert result["changed"] is False
+
+
+def lost_answer(stub: Stubber, how: str) -> None:
+    """DeleteDomain's first attempt is carried out, its answer lost: a 500, or no answer (a read timeout)."""
+    if how == "500":
+        stub.add_client_error("delete_domain", "InternalServerException", "lost", http_status_code=500)
+    else:
+        stub.add_client_error("delete_domain", "ReadTimeoutError", "Read timeout on endpoint URL")
+
+
+@pytest.mark.parametrize("how", ["500", "read-timeout"])
+def test_delete_whose_answer_was_lost_is_a_change_of_this_run(
+    voiceid: Stubber, run_module: ModuleRunner, how: str
+) -> None:
+    """The domain existed when the run read it, the run sent DeleteDomain, and its retry finds it gone: this
+    run deleted it, though the answer was lost."""
+    existing(voiceid)
+    lost_answer(voiceid, how)
+    voiceid.add_client_error(
+        "delete_domain", "ResourceNotFoundException", "gone", 400, modeled_fields={"ResourceType": "DOMAIN"}
+    )
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["answer_lost"] is True
+    assert result["domain"]["domain_id"] == domain_id(1)
+    assert writes(calls) == ["DeleteDomain", "DeleteDomain"]
+
+
+def test_delete_whose_every_answer_was_lost_is_confirmed_by_a_read(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    """Every attempt answered 500 (the first one deleted the domain): one DescribeDomain finds it gone."""
+    existing(voiceid)
+    for _attempt in range(10):
+        lost_answer(voiceid, "500")
+    add_domain_not_found(voiceid, "describe_domain", {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["answer_lost"] is True
+
+
+def test_delete_whose_answers_were_lost_fails_while_the_domain_is_there(
+    voiceid: Stubber, run_module: ModuleRunner
+) -> None:
+    existing(voiceid)
+    for _attempt in range(10):
+        lost_answer(voiceid, "500")
+    voiceid.add_response("describe_domain", {"Domain": api_domain(1)}, {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert failed
+    assert not result.get("changed")
+    assert "answer_lost" not in result
+    assert "InternalServerException" in result["msg"]
 
 
 # --- bad input ------------------------------------------------------------------------------------------------
