@@ -65,7 +65,7 @@ options:
         already under way (a rerun after a timeout). A task without O(kms_key_id) never waits for a
         re-encryption it did not start.
       - A re-encryption to the key O(kms_key_id) names that Voice ID reports as C(FAILED) fails the task, rerun or
-        not: that key is not in effect.
+        not, as that key is not in effect.
       - Without O(wait), the module returns while RV(domain.server_side_encryption_update_details.update_status)
         is still C(IN_PROGRESS).
     type: bool
@@ -74,8 +74,8 @@ options:
     description:
       - How many seconds to wait for the re-encryption before the module fails. The re-encryption goes on at AWS
         after that; running the task again waits again.
-      - V(0) does not wait: the module reads the status once (C(DescribeDomain)) and returns it, failing only if the
-        re-encryption has already failed.
+      - V(0) does not wait. The module reads the status once (C(DescribeDomain)) and returns it, failing only if
+        the re-encryption has already failed.
     type: int
     default: 900
   request_rates:
