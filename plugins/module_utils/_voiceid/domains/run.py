@@ -106,23 +106,48 @@ def read_domain(
         return None
 
 
+# No answer came back to a request that was sent: it may have been carried out.
+_ANSWER_LOST_CODES = frozenset({"ReadTimeoutError", "ConnectionClosedError"})
+
+
+def answer_lost(error: VoiceIDError) -> bool:
+    """The write may have been carried out though it failed: its last attempt was answered 5xx, timed out or
+    was cut off after it was sent (a connection refused or never made sent nothing)."""
+    api_error = error.api_error
+    if api_error.ends_run:
+        return False
+    return api_error.code in _ANSWER_LOST_CODES or (api_error.status_code or 0) >= 500
+
+
 def confirmed_write(
     operation: str,
     error: VoiceIDError,
     confirm: Callable[[], Optional[DomainFacts]],
     outcome: DomainOutcome,
     warnings: List[str],
+    done: Callable[[DomainFacts], bool] = lambda after: True,
 ) -> DomainFacts:
-    """The domain after a write whose answer (status 200) did not carry it: the service carried the write out,
-    so the domain is read again (confirm) and the write is reported. Other errors are raised as they are. When
-    the second read does not find the domain, the task fails with the write reported as made."""
-    if error.api_error.code != MALFORMED_RESPONSE:
+    """The domain after a write whose answer did not say so: answered 200 without the domain (the write was
+    carried out), or lost (it may have been). The domain is read again (confirm) and the write is reported when
+    the read shows it (done). Other errors are raised as they are. An answer without the domain whose domain
+    the second read does not find fails the task with the write reported as made; a lost answer whose effect
+    the read does not show fails it with the write's own error."""
+    answered = error.api_error.code == MALFORMED_RESPONSE
+    if not answered and not answer_lost(error):
         raise error
     try:
         after = confirm()
         problem = "the domain was not found when it was read again"
     except VoiceIDError as read_error:
         after, problem = None, f"reading the domain again failed ({read_error})"
+    if not answered:
+        if after is None or not done(after):
+            raise error
+        warnings.append(
+            f"the answer to {operation} was lost ({error.api_error.describe()}); the domain was read again and"
+            " shows the change"
+        )
+        return after
     if after is None:
         outcome.writes.append(operation)
         raise DomainChangeError(
@@ -140,6 +165,11 @@ def the_domain_named(client: DomainClient, name: str) -> Optional[DomainFacts]:
     """The facts and tags of the one domain of this name; None when there is none, or more than one."""
     named = find_domains_named(client, name)
     return facts_with_tags(client, named.matches[0]) if len(named.matches) == 1 else None
+
+
+def shows_update(plan: DomainPlan, after: DomainFacts) -> bool:
+    """Whether the domain has the key and the description the plan's UpdateDomain sends."""
+    return kms_key_of(after) == plan.kms_key_id and after.get("description") == plan.description
 
 
 def the_domain(client: DomainClient, domain_id: str) -> Optional[DomainFacts]:
@@ -302,7 +332,9 @@ class DomainRun:
                 )
             except VoiceIDError as error:
                 confirm = functools.partial(the_domain, self.client, domain_id)
-                updated = confirmed_write("UpdateDomain", error, confirm, outcome, self.warnings)
+                updated = confirmed_write(
+                    "UpdateDomain", error, confirm, outcome, self.warnings, functools.partial(shows_update, plan)
+                )
             outcome.writes.append("UpdateDomain")
             after = dict(updated, tags=before.get("tags") or {})
             outcome.after = after

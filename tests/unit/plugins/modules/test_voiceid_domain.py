@@ -14,6 +14,7 @@ import pytest
 from botocore.stub import ANY
 from botocore.stub import Stubber
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.limits import MAX_ATTEMPTS
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import run as domain_run
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
@@ -808,3 +809,51 @@ def test_wait_timeout_0_fails_on_a_failed_re_encryption(voiceid: Stubber, run_mo
     assert failed
     assert result["changed"] is True
     assert result["msg"].startswith(f"Voice ID failed to re-encrypt domain {domain_id(1)} with the KMS key {NEW_KEY}")
+
+
+def lose_every_answer(stub: Stubber, operation: str) -> None:
+    """Every attempt of operation is answered 500 (the service may have carried it out)."""
+    for _attempt in range(MAX_ATTEMPTS):
+        stub.add_client_error(operation, "InternalServerException", "lost", http_status_code=500)
+
+
+@pytest.mark.parametrize("found", [True, False], ids=["created", "not-created"])
+def test_create_whose_answers_are_lost_is_confirmed_by_its_effect(
+    voiceid: Stubber, run_module: ModuleRunner, found: bool
+) -> None:
+    expect_list_domains(voiceid, [[]])
+    lose_every_answer(voiceid, "create_domain")
+    expect_list_domains(voiceid, [[api_domain(7, name=NAME)] if found else []])
+    if found:
+        expect_tags(voiceid, 7, {})
+
+    result, failed = run_module(main, args(kms_key_id=KMS_KEY))
+
+    if found:
+        assert not failed, result
+        assert result["changed"] is True
+        assert result["domain"]["domain_id"] == domain_id(7)
+        assert any("the answer to CreateDomain was lost" in text for text in warning_texts(result))
+    else:
+        assert failed
+        assert not result.get("changed")
+        assert result["msg"].startswith("Failed to create domain 'domain-1': InternalServerException")
+
+
+@pytest.mark.parametrize("shows", [True, False], ids=["updated", "not-updated"])
+def test_update_whose_answers_are_lost_is_confirmed_by_its_effect(
+    voiceid: Stubber, run_module: ModuleRunner, shows: bool
+) -> None:
+    existing(voiceid)
+    lose_every_answer(voiceid, "update_domain")
+    described = dict(api_domain(1), Description="new" if shows else "Domain number 1")
+    voiceid.add_response("describe_domain", {"Domain": described}, {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(description="new"))
+
+    assert failed is not shows
+    assert bool(result.get("changed")) is shows
+    if shows:
+        assert result["domain"]["description"] == "new"
+    else:
+        assert result["msg"].startswith("Failed to update domain 'domain-1': InternalServerException")
