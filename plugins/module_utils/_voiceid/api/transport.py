@@ -49,6 +49,9 @@ class Transport:
     """Sends requests of a boto3 voice-id client. Each attempt waits for the rate limiter (if any); answers
     that a retry may cure are retried under the RetryPolicy; the rest are raised as botocore raised them."""
 
+    # What the run would retry one by one if the breaker did not stop it (the unreachable message says it).
+    retried_item = "request"
+
     def __init__(
         self,
         client: Any,
@@ -85,7 +88,7 @@ class Transport:
                     self._unreachable = ApiError(
                         error.code,
                         f"the Voice ID endpoint did not answer any request of this run ({self._unanswered} attempts"
-                        f" failed: {error.message}); stopped instead of retrying every speaker",
+                        f" failed: {error.message}); stopped instead of retrying every {self.retried_item}",
                         unreachable=True,
                     )
 

@@ -549,3 +549,26 @@ def test_a_domain_wide_error_answered_to_list_speakers_stops_the_run() -> None:
     assert len(outcome.changed_speaker_ids) + len(outcome.failures) == 300
     assert len(outcome.failures) > 0  # going on by DescribeSpeaker alone would have opted out all 300
     assert_invariant(outcome, fake)
+
+
+@pytest.mark.parametrize("broken", ["repeat_token", "omit"])
+def test_broken_pages_end_the_paging_and_the_rest_is_described(broken: str) -> None:
+    """A NextToken that never advances, or a page without its list, is not read as the end of the domain: the
+    paging stops with a warning naming ListSpeakers, and every requested speaker is still read and opted out."""
+    speakers = {f"c{number}": "ENROLLED" for number in range(40)}
+    fake = FakeVoiceID(DOMAIN_ID, speakers, page_size_cap=1)
+    if broken == "repeat_token":
+        fake.repeat_token.add("ListSpeakers")
+    else:
+        fake.omit["ListSpeakers"] = ["SpeakerSummaries"]
+
+    run = SpeakerRun(client_for(fake, []), DOMAIN_ID, [*speakers, "new-one"], STATE_OPTED_OUT, False, use_list=True)
+    outcome = run.run()
+
+    assert outcome.failures == []
+    assert sorted(outcome.changed_speaker_ids) == sorted([*speakers, "new-one"])
+    assert all(fake.status_of(speaker_id) == "OPTED_OUT" for speaker_id in speakers)
+    assert len(fake.calls_to("ListSpeakers")) <= 2
+    [warning] = run.warnings
+    assert warning.startswith("ListSpeakers failed (MalformedResponse: the answer to ListSpeakers")
+    assert_invariant(outcome, fake)
