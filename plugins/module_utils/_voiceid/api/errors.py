@@ -139,8 +139,11 @@ class ApiError:
     @property
     def maybe_carried_out(self) -> bool:
         """This attempt was sent and may have been carried out though no success came back: a 5xx answer, a
-        read timeout, or a connection closed after the request was sent."""
-        return self.code in SENT_THEN_LOST_ERRORS or (self.status_code is not None and self.status_code >= 500)
+        read timeout, a connection closed after the request was sent, or a 200 answer that is malformed (the
+        service carried the request out; only its answer is broken)."""
+        if self.code in SENT_THEN_LOST_ERRORS or self.code == MALFORMED_RESPONSE:
+            return True
+        return self.status_code is not None and self.status_code >= 500
 
     @property
     def outcome_unknown(self) -> bool:
