@@ -110,7 +110,9 @@ class VoiceIDModule(AnsibleAWSModule):
         same as data in `error`, as amazon.aws modules do, plus result. No request parameters and no credentials;
         the speaker_ids of the request are redacted from what the service said, in msg and `error` alike."""
         api_error = error.api_error
-        if api_error.missing_resource == "DOMAIN" and self._client_region:  # say where it was looked for
+        if api_error.unreachable:
+            context = ""  # the endpoint, not what the call was about: "The endpoint is unreachable: ..."
+        elif api_error.missing_resource == "DOMAIN" and self._client_region:  # say where it was looked for
             context += f" (region {self._client_region})"
         failure: Dict[str, Any] = dict(result)
         failure.update(

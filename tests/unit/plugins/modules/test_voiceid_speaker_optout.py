@@ -433,7 +433,8 @@ def test_unknown_domain_name_fails_naming_it_before_any_speaker_call(
 
     assert failed
     assert result["msg"] == (
-        "domain_name 'no-such-domain' matches no Voice ID domain in region eu-west-2 of this account (1 domains listed)"
+        "domain_name 'no-such-domain' matches no Voice ID domain in account 111122223333, region eu-west-2"
+        " (1 domains listed)"
     )
     assert [name for name, params in fake_service.calls] == ["ListDomains"]
 
