@@ -9,20 +9,27 @@ pure function) -> act (not in check mode) -> wait for a change of KMS key -> rep
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Tuple
+from typing import TypeVar
 
 from ..api.domain_client import ApiDomain
 from ..api.domain_client import DomainClient
+from ..api.errors import INTERRUPTED
+from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
 from ..api.ratelimit import Clock
 from ..api.ratelimit import SystemClock
+from ..journal import NO_JOURNAL
+from ..journal import AnyJournal
 from ..rules import InvalidParameterError
 from .lookup import DomainFacts
 from .lookup import DomainNameError
@@ -44,6 +51,8 @@ DEFAULT_DOMAIN_QUOTA = 3  # domains per account and region (Voice ID's default q
 # Pauses between two DescribeDomain calls while a change of key is under way: 1, 2, 4, 8, then every 15 s.
 _FIRST_POLL = 1.0
 _LONGEST_POLL = 15.0
+
+T = TypeVar("T")
 
 
 class DomainChangeError(Exception):
@@ -91,8 +100,10 @@ class DomainRun:
         wait: bool = True,
         wait_timeout: float = 900.0,
         clock: Optional[Clock] = None,
+        journal: AnyJournal = NO_JOURNAL,
     ) -> None:
         self.client = client
+        self._journaled = Journaled(journal, wanted.name)
         self.wanted = wanted
         self.check_mode = check_mode
         self.wait = wait
@@ -181,17 +192,19 @@ class DomainRun:
     def _delete(self, outcome: DomainOutcome) -> None:
         if outcome.before is None:
             raise AssertionError("before is set by the plan")
-        deleted = self.client.delete_domain(str(outcome.before["domain_id"]))
+        domain_id = str(outcome.before["domain_id"])
+        deleted = self._journaled("DeleteDomain", domain_id, lambda: self.client.delete_domain(domain_id))
         outcome.after = None
         if deleted:
             outcome.writes.append("DeleteDomain")
 
     def _create(self, plan: DomainPlan, outcome: DomainOutcome) -> None:
-        if plan.kms_key_id is None:
+        kms_key_id = plan.kms_key_id
+        if kms_key_id is None:
             raise AssertionError("plan.kms_key_id is set by the plan")
-        created = self.client.create_domain(
-            self.wanted.name, plan.kms_key_id, str(uuid.uuid4()), plan.description, plan.tags_to_set
-        )
+        token = str(uuid.uuid4())
+        create = functools.partial(self.client.create_domain, self.wanted.name, kms_key_id, token)
+        created = self._journaled("CreateDomain", None, lambda: create(plan.description, plan.tags_to_set))
         outcome.writes.append("CreateDomain")
         outcome.after = dict(domain_facts(created), tags=dict(plan.tags_to_set))
 
@@ -201,24 +214,63 @@ class DomainRun:
         if before is None:
             raise AssertionError("before is set by the plan")
         after = dict(before)
+        domain_id = str(before["domain_id"])
         if plan.update:
-            if plan.kms_key_id is None:
+            kms_key_id = plan.kms_key_id
+            if kms_key_id is None:
                 raise AssertionError("plan.kms_key_id is set by the plan")
-            updated = self.client.update_domain(
-                str(before["domain_id"]), self.wanted.name, plan.kms_key_id, plan.description
+            updated = self._journaled(
+                "UpdateDomain",
+                domain_id,
+                lambda: self.client.update_domain(domain_id, self.wanted.name, kms_key_id, plan.description),
             )
             outcome.writes.append("UpdateDomain")
             after = dict(domain_facts(updated), tags=before.get("tags") or {})
             outcome.after = after
         arn = str(before.get("arn"))
         if plan.tags_to_unset:
-            self.client.untag_resource(arn, plan.tags_to_unset)
+            self._journaled("UntagResource", domain_id, lambda: self.client.untag_resource(arn, plan.tags_to_unset))
             outcome.writes.append("UntagResource")
         if plan.tags_to_set:
-            self.client.tag_resource(arn, plan.tags_to_set)
+            self._journaled("TagResource", domain_id, lambda: self.client.tag_resource(arn, plan.tags_to_set))
             outcome.writes.append("TagResource")
         after["tags"] = apply_tags(before.get("tags") or {}, plan.tags_to_set, plan.tags_to_unset)
         outcome.after = after
+
+
+class Journaled:
+    """Makes the writes of a task about the domain called name, journaled."""
+
+    def __init__(self, journal: AnyJournal, name: str) -> None:
+        self.journal = journal
+        self.name = name
+
+    def __call__(self, operation: str, domain_id: Optional[str], call: Callable[[], T]) -> T:
+        return journaled(self.journal, self.name, operation, domain_id, call)
+
+
+def journaled(journal: AnyJournal, name: str, operation: str, domain_id: Optional[str], call: Callable[[], T]) -> T:
+    """Make one write of a domain named name, journaled: `sent` before it leaves; `done` once answered (with
+    the id the answer gives a new domain), or `failed` with its code (DeleteDomain answers False when the
+    domain was gone: ResourceNotFoundException)."""
+    try:
+        journal.sent(operation, domain_id, name=name)
+    except OSError as error:
+        raise VoiceIDError(
+            "Failed to journal the write",
+            api_error=ApiError(INTERRUPTED, f"the journal could not be written: {error.strerror}"),
+        ) from error
+    try:
+        result = call()
+    except VoiceIDError as error:
+        journal.failed(operation, domain_id, error=error.api_error.code, name=name)
+        raise
+    if result is False:
+        journal.failed(operation, domain_id, error="ResourceNotFoundException", name=name)
+    else:
+        answered_id = result.get("DomainId") if isinstance(result, dict) else None
+        journal.done(operation, str(answered_id) if answered_id else domain_id, name=name)
+    return result
 
 
 def wait_for_encryption(client: DomainClient, outcome: DomainOutcome, clock: Clock, timeout: float) -> None:

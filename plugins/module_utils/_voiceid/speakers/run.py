@@ -35,6 +35,8 @@ from ..api.client import VoiceIDClient
 from ..api.errors import INTERRUPTED
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from ..journal import NO_JOURNAL
+from ..journal import AnyJournal
 from .facts import Facts
 from .facts import SpeakerFacts
 from .facts import speaker_facts
@@ -101,7 +103,14 @@ class OneResult:
         return {"before": self.before or {}, "after": self.after or {}}
 
 
-def change_one(client: VoiceIDClient, domain_id: str, speaker_id: str, state: str, check_mode: bool) -> OneResult:
+def change_one(
+    client: VoiceIDClient,
+    domain_id: str,
+    speaker_id: str,
+    state: str,
+    check_mode: bool,
+    journal: AnyJournal = NO_JOURNAL,
+) -> OneResult:
     """Describe, decide, act (not in check mode). Failures raise VoiceIDError."""
     current = client.describe_speaker(domain_id, speaker_id)
     before = speaker_facts(current) if current is not None else None
@@ -113,7 +122,7 @@ def change_one(client: VoiceIDClient, domain_id: str, speaker_id: str, state: st
     if not decision.call:
         return OneResult(state, True, before, predicted(state, before, domain_id, speaker_id))
     try:
-        answer = write(client, decision.action, domain_id, speaker_id)
+        answer = write(client, decision.action, domain_id, speaker_id, journal)
     except VoiceIDError as error:
         if not deleted_meanwhile(decision.action, error.api_error):
             raise
@@ -137,8 +146,10 @@ class SpeakerRun:
         check_mode: bool,
         use_list: bool = True,
         page_size: int = LIST_SPEAKERS_PAGE_SIZE,
+        journal: AnyJournal = NO_JOURNAL,
     ) -> None:
         self.client = client
+        self.journal = journal
         self.domain_id = domain_id
         self.state = state
         self.use_list = use_list
@@ -170,7 +181,7 @@ class SpeakerRun:
             self._scheduler.confirm(speaker_ids)
 
     def run(self) -> RunResult:
-        self._writer = Writer(self.client, self.ledger, self.state, self._latency)
+        self._writer = Writer(self.client, self.ledger, self.state, self._latency, self.journal)
         if self.use_list and self.ledger.unknown():
             self._pages = PageReader(self.client, self.ledger, self.state, self.page_size, self._learn, self._confirm)
         self._scheduler = ReadScheduler(self.client, self.ledger, self._pages, self._learn, self._latency)

@@ -16,20 +16,43 @@ from typing import Optional
 
 from ..api.client import ApiSpeaker
 from ..api.client import VoiceIDClient
+from ..api.errors import INTERRUPTED
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from ..api.operations import api_name
+from ..journal import NO_JOURNAL
+from ..journal import AnyJournal
 from .plan import DELETE
 from .plan import GOALS
 from .shared import SharedLedger
 from .workers import Workers
 
 
-def write(client: VoiceIDClient, operation: str, domain_id: str, speaker_id: str) -> Optional[ApiSpeaker]:
-    """Make the write (OPT_OUT or DELETE); the speaker as the service answered, None once deleted."""
-    if operation == DELETE:
-        client.delete_speaker(domain_id, speaker_id)
-        return None
-    return client.opt_out_speaker(domain_id, speaker_id)
+def write(
+    client: VoiceIDClient, operation: str, domain_id: str, speaker_id: str, journal: AnyJournal = NO_JOURNAL
+) -> Optional[ApiSpeaker]:
+    """Make the write (OPT_OUT or DELETE); the speaker as the service answered, None once deleted. The journal
+    gets `sent` before the request leaves, then `done` once the service confirmed it or `failed` (its code)."""
+    name = api_name(operation)
+    try:
+        journal.sent(name, domain_id, speaker_id)
+    except OSError as error:
+        # No write leaves without its line: the run stops as at a signal.
+        raise VoiceIDError(
+            "Failed to journal the write",
+            api_error=ApiError(INTERRUPTED, f"the journal could not be written: {error.strerror}"),
+        ) from error
+    try:
+        if operation == DELETE:
+            client.delete_speaker(domain_id, speaker_id)
+            answer = None
+        else:
+            answer = client.opt_out_speaker(domain_id, speaker_id)
+    except VoiceIDError as error:
+        journal.failed(name, domain_id, speaker_id, error=error.api_error.code)
+        raise
+    journal.done(name, domain_id, speaker_id)
+    return answer
 
 
 def deleted_meanwhile(operation: str, error: ApiError) -> bool:
@@ -40,8 +63,16 @@ def deleted_meanwhile(operation: str, error: ApiError) -> bool:
 class Writer:
     """Makes each write the ledger asks for, on its workers, and reports how it turned out."""
 
-    def __init__(self, client: VoiceIDClient, ledger: SharedLedger, state: str, latency: Callable[[], float]):
+    def __init__(
+        self,
+        client: VoiceIDClient,
+        ledger: SharedLedger,
+        state: str,
+        latency: Callable[[], float],
+        journal: AnyJournal = NO_JOURNAL,
+    ):
         self._client = client
+        self._journal = journal
         self._ledger = ledger
         self._operation = GOALS[state].operation
         rate = client.limiter.rate(self._operation) if client.limiter is not None else None
@@ -57,7 +88,7 @@ class Writer:
 
     def _write(self, speaker_id: str) -> None:
         try:
-            answer = write(self._client, self._operation, self._ledger.domain_id, speaker_id)
+            answer = write(self._client, self._operation, self._ledger.domain_id, speaker_id, self._journal)
             after = self._ledger.facts(answer) if answer is not None else None
         except VoiceIDError as error:
             api_error = error.api_error
