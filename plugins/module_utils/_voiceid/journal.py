@@ -63,6 +63,13 @@ def utc_now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
+def lost_warning(path: str, count: int, reason: str) -> str:
+    return (
+        f"journal: {count} line(s) could not be written to {path} ({reason}); a write whose `done` or `failed`"
+        " line is missing has its `sent` line, so count it as possibly carried out"
+    )
+
+
 class LineFile:
     """The journal's file: opened O_APPEND (created FILE_MODE), one os.write and one os.fsync per line."""
 
@@ -130,6 +137,9 @@ class Journal:
         self.lost_reason = ""
         self._ticker: Optional[Ticker] = None
         self._file = LineFile(path)
+        # What the progress and end lines name: the start's operation, the latest domain id of the run.
+        self._operation: Optional[str] = start.get("operation")
+        self._domain_id: Optional[str] = start.get("domain_id")
         self._next_progress = self._clock() + self._interval
         try:
             self._write(dict({"event": START, "module": module}, **start))
@@ -151,6 +161,7 @@ class Journal:
             fields["speaker_id"] = speaker_id
         fields.update(extra)
         with self._lock:
+            self._domain_id = domain_id or self._domain_id
             try:
                 self._write(fields)
             except OSError as error:
@@ -168,12 +179,7 @@ class Journal:
 
     def lost(self) -> Optional[str]:
         """A warning for the task when some lines could not be written (their writes stand as `sent`)."""
-        if not self.lost_lines:
-            return None
-        return (
-            f"journal: {self.lost_lines} line(s) could not be written to {self.path} ({self.lost_reason}); a write"
-            " whose `done` or `failed` line is missing has its `sent` line, so count it as possibly carried out"
-        )
+        return lost_warning(self.path, self.lost_lines, self.lost_reason) if self.lost_lines else None
 
     def sent(self, operation: str, domain_id: Optional[str], speaker_id: Optional[str] = None, **extra: Any) -> None:
         """Before a write request leaves (operation: the service's name, OptOutSpeaker)."""
@@ -206,9 +212,12 @@ class Journal:
         now = self._clock()
         if now < self._next_progress or self._ended:
             return
-        self._write(dict({"event": PROGRESS}, **self._counts))
+        self._write(dict(self._where(PROGRESS), **self._counts))
         while self._next_progress <= now:
             self._next_progress += self._interval
+
+    def _where(self, event: str) -> Dict[str, Any]:
+        return {"event": event, "operation": self._operation, "domain_id": self._domain_id}
 
     def tick(self) -> None:
         """A `progress` line if one is due (the ticker's job, also after each event)."""
@@ -237,7 +246,7 @@ class Journal:
         with self._lock:
             if self._ended or self._file.fd is None:
                 return
-            fields: Dict[str, Any] = dict({"event": END}, **self._counts)
+            fields: Dict[str, Any] = dict(self._where(END), **self._counts)
             if counts is not None:
                 fields["summary"] = dict(counts)
             if error is not None:

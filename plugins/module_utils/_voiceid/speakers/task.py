@@ -72,13 +72,16 @@ def end_counts(outcome: RunResult) -> Dict[str, Any]:
     for failure in failures:
         by_code[failure["code"]] = by_code.get(failure["code"], 0) + 1
     changed = len(outcome.changed_speaker_ids)
-    return {
+    counts: Dict[str, Any] = {
         "distinct": len(outcome.records),
         "changed": changed,
         "failed": len(failures),
         "unchanged": len(outcome.records) - changed - len(failures),
         "failed_by_code": by_code,
     }
+    if outcome.abort is not None:
+        counts["stopped"] = outcome.abort.code  # why the run stopped: Interrupted after a signal
+    return counts
 
 
 def _run(
