@@ -27,6 +27,9 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.er
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import (
+    journaled as journaled_domain_write,
+)
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import PROGRESS_INTERVAL
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import Journal
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import ending
@@ -283,7 +286,7 @@ def test_a_disk_that_fails_mid_run_stops_writes_but_keeps_their_outcome(path: pa
     warning = journal.lost()
     assert warning is not None and warning.startswith("journal: 2 line(s) could not be written")
     assert "cust-secret" not in warning
-    assert journaled(path, "sent") == ["cust-secret-1"]  # what was on disk before the disk failed stays
+    assert speakers_with(path, "sent") == ["cust-secret-1"]  # what was on disk before the disk failed stays
 
 
 def test_ending_names_the_error_the_task_failed_with(path: pathlib.Path) -> None:
@@ -307,7 +310,7 @@ def test_ending_names_the_error_the_task_failed_with(path: pathlib.Path) -> None
 # --- the speaker runs' journals against the writes the fake service carried out -------------------------------
 
 
-def journaled(path: pathlib.Path, event: str) -> List[str]:
+def speakers_with(path: pathlib.Path, event: str) -> List[str]:
     return [line["speaker_id"] for line in lines_of(path) if line["event"] == event]
 
 
@@ -326,9 +329,9 @@ def test_a_bulk_run_journals_every_write_it_made_once_as_done(path: pathlib.Path
     journal.close()
 
     carried_out = [params["SpeakerId"] for params in fake.writes()]
-    assert sorted(journaled(path, "done")) == sorted(carried_out) == sorted(outcome.changed_speaker_ids)
-    assert journaled(path, "failed") == ["c3"]
-    assert sorted(journaled(path, "sent")) == sorted(speakers)
+    assert sorted(speakers_with(path, "done")) == sorted(carried_out) == sorted(outcome.changed_speaker_ids)
+    assert speakers_with(path, "failed") == ["c3"]
+    assert sorted(speakers_with(path, "sent")) == sorted(speakers)
     assert {line["operation"] for line in lines_of(path) if line["event"] != "start"} == {operation}
 
 
@@ -374,3 +377,31 @@ def test_the_writing_modules_document_the_journal(module: str) -> None:
     source = (ROOT / "plugins" / "modules" / f"{module}.py").read_text(encoding="utf-8")
     assert "  - speakerops.voiceid._voiceid.JOURNAL\n" in source
     assert "JOURNAL_SPEC" in source
+
+
+# --- the domain writes ------------------------------------------------------------------------------------------
+
+
+def test_a_domain_write_is_journaled_sent_then_done_with_the_answered_id(path: pathlib.Path) -> None:
+    journal = Journal(str(path), "voiceid_domain", {"operation": None, "domain_id": None})
+
+    journaled_domain_write(journal, "center", "CreateDomain", None, lambda: {"DomainId": "NewDomain0000000000001"})
+    journaled_domain_write(journal, "center", "DeleteDomain", "NewDomain0000000000001", lambda: False)  # gone meanwhile
+    with pytest.raises(VoiceIDError):
+        journaled_domain_write(journal, "center", "TagResource", "NewDomain0000000000001", refused)
+    journal.close()
+
+    assert [(line["event"], line["operation"], line["domain_id"], line.get("error")) for line in lines_of(path)] == [
+        ("start", None, None, None),
+        ("sent", "CreateDomain", None, None),
+        ("done", "CreateDomain", "NewDomain0000000000001", None),
+        ("sent", "DeleteDomain", "NewDomain0000000000001", None),
+        ("failed", "DeleteDomain", "NewDomain0000000000001", "ResourceNotFoundException"),
+        ("sent", "TagResource", "NewDomain0000000000001", None),
+        ("failed", "TagResource", "NewDomain0000000000001", "ThrottlingException"),
+    ]
+    assert {line.get("name") for line in lines_of(path)[1:]} == {"center"}
+
+
+def refused() -> None:
+    raise VoiceIDError("Failed to tag domain", api_error=ApiError("ThrottlingException", "slow down"))
