@@ -240,9 +240,19 @@ def test_no_path_no_journal() -> None:
     assert journal.run_id is None and journal.lost() is None
 
 
-def test_lines_from_many_threads_never_mix(path: pathlib.Path) -> None:
+def test_lines_from_many_threads_never_mix(path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even where os.write writes a line in several pieces (it may: the journal loops until all is written)
+    and another thread runs in between."""
+    real_write = os.write
+
+    def piecemeal(fd: int, data: bytes) -> int:
+        written = real_write(fd, data[:16])
+        time.sleep(0)  # let another thread run
+        return written
+
+    monkeypatch.setattr(os, "write", piecemeal)
     journal = Journal(str(path), "voiceid_speaker", START)
-    threads_count, each = 8, 150
+    threads_count, each = 8, 60
 
     def writer(number: int) -> None:
         for index in range(each):
