@@ -70,6 +70,32 @@ options:
     type: dict
 """
 
+    # The durable write journal (module_utils/_voiceid/journal.py) of the modules that write.
+    JOURNAL = r"""
+options:
+  journal:
+    description:
+      - A file on the host that runs the module where the task writes down, as it goes, each write it makes,
+        so that the record survives an interrupted run (Ctrl-C, C(kill -9) of C(ansible-playbook), a crash of
+        the controller), which the module's result does not.
+      - JSON Lines, appended to (never truncated), created with mode C(0600) (an existing file keeps its mode).
+        Each line is written and flushed to disk (C(fsync)) before the run goes on.
+      - Each line has C(time) (ISO 8601, UTC), C(run) (an id of this task's run), C(event), C(operation) (the
+        API operation, for example C(OptOutSpeaker)), C(domain_id) and, for speakers, C(speaker_id) as sent
+        (in M(speakerops.voiceid.voiceid_domain), C(name), the domain's).
+        Events are C(start) (the module, the state, the counts requested; no speaker id), C(sent) (written
+        before a write request leaves), C(done) (the service confirmed the write), C(failed) (with C(error),
+        the error code), C(progress) (counts so far, about every 10 seconds) and C(end) (the run's counts).
+      - Every write the service carried out has a C(done) line, or a C(sent) line without C(done) when its
+        answer never arrived; no write the service did not carry out has a C(done) line.
+      - Check mode journals no write, only C(start) and C(end).
+      - The directory must exist. A path that cannot be opened for appending and written fails the task
+        before any call to the service.
+      - The journal holds speaker ids, which are personal data. Keep it where the task's other evidence is
+        kept, and delete it with that evidence.
+    type: path
+"""
+
     # Should be used together with the standard fragment.
     WRITE_MODULE = r"""
 options: {}

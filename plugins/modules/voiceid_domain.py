@@ -114,6 +114,7 @@ notes:
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.REQUEST_RATES
+  - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -281,12 +282,15 @@ from typing import Dict
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.plan import WantedDomain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainChangeError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainRun
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.tags import normalize_tags
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import ending
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import open_journal
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_description
@@ -343,7 +347,7 @@ def main() -> None:
             "tags": {"type": "dict", "aliases": ["resource_tags"]},
             "purge_tags": {"type": "bool", "default": True},
         }
-    ).merge(request_rates_spec(*OPERATIONS))
+    ).merge(JOURNAL_SPEC, request_rates_spec(*OPERATIONS))
     module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     params = module.params
 
@@ -351,19 +355,46 @@ def main() -> None:
         wanted = check_options(params)
         rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
         client = module.domain_client(limiter=RequestRateLimiter(rates))
-        run = DomainRun(client, wanted, module.check_mode, wait=params["wait"], wait_timeout=params["wait_timeout"])
-        try:
-            outcome = run.run()
-        except Exception as error:
-            for warning in run.warnings:  # before the module fails, so that the result carries them
-                module.warn(warning)
-            if isinstance(error, DomainChangeError):
-                module.fail_json(msg=error.message, diff=error.outcome.diff(), **error.outcome.result())
-            raise
-        for warning in run.warnings:
-            module.warn(warning)
+        journal = open_journal(params["journal"], module._name, start_fields(params, module.check_mode))
 
-    module.exit_json(diff=outcome.diff(), **outcome.result())
+    summary: Dict[str, Any] = {}
+    with ending(journal, summary):
+        with module.failing_on_errors(context=f" '{params['name']}'"):
+            run = DomainRun(
+                client,
+                wanted,
+                module.check_mode,
+                wait=params["wait"],
+                wait_timeout=params["wait_timeout"],
+                journal=journal,
+            )
+            try:
+                outcome = run.run()
+            except Exception as error:
+                for warning in run.warnings:  # before the module fails, so that the result carries them
+                    module.warn(warning)
+                if isinstance(error, DomainChangeError):
+                    summary.update(changed=error.outcome.changed, writes=error.outcome.writes)
+                    module.fail_json(msg=error.message, diff=error.outcome.diff(), **error.outcome.result())
+                raise
+            for warning in run.warnings:
+                module.warn(warning)
+        summary.update(changed=outcome.changed, writes=outcome.writes)
+        lost = journal.lost()
+        if lost is not None:
+            module.warn(lost)
+        module.exit_json(diff=outcome.diff(), **outcome.result())
+
+
+def start_fields(params: Dict[str, Any], check_mode: bool) -> Dict[str, Any]:
+    """The journal's `start` line: the domain as the task names it."""
+    return {
+        "operation": None,
+        "domain_id": params["domain_id"],
+        "name": params["name"],
+        "state": params["state"],
+        "check_mode": check_mode,
+    }
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.REQUEST_RATES
+  - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -249,6 +250,7 @@ diff:
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
@@ -261,6 +263,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 def main() -> None:
     spec = DOMAIN_SPEC.merge(
         SPEAKER_SPEC,
+        JOURNAL_SPEC,
         ArgumentSpec({"state": {"type": "str", "choices": list(STATES), "default": STATE_OPTED_OUT}}),
         request_rates_spec("describe_speaker", "opt_out_speaker", "delete_speaker", "list_speakers", "list_domains"),
     )

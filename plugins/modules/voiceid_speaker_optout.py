@@ -61,6 +61,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.REQUEST_RATES
+  - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -235,6 +236,7 @@ failures:
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
@@ -244,7 +246,9 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 
 def main() -> None:
     spec = DOMAIN_SPEC.merge(
-        SPEAKER_SPEC, request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers", "list_domains")
+        SPEAKER_SPEC,
+        JOURNAL_SPEC,
+        request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers", "list_domains"),
     )
     module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     run_speaker_task(module, STATE_OPTED_OUT)
