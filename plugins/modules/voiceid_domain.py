@@ -261,6 +261,22 @@ domain:
       returned: always
       type: dict
       sample: {"team": "contact-center"}
+summary:
+  description:
+    - How the run went with the service.
+  returned: success
+  type: dict
+  contains:
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 """
 
 from typing import Any
@@ -350,7 +366,7 @@ def main() -> None:
         for warning in run.warnings:
             module.warn(warning)
 
-    module.exit_json(diff=outcome.diff(), **outcome.result())
+    module.exit_json(diff=outcome.diff(), summary=client.request_counts(), **outcome.result())
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
             outcome = run.run()
 
     result = outcome.result(speakers=False)
+    result["summary"] = client.request_counts()
     if module._diff:
         result["diff"] = outcome.diff()
     for warning in run.warnings:
