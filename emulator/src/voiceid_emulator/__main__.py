@@ -51,6 +51,9 @@ EPILOG_TAIL = """\
   A rule: {"code": "ThrottlingException", "operation": "OptOutSpeaker", "speaker_id": "cust-1",
            "domain_id": "...", "times": 2, "conflict_type": "...", "resource_type": "...", "message": "...",
            "status": 400}
+  or, carried out and then answered otherwise: {"operation": "DeleteSpeaker", "skip": 0, "every": 3,
+           "answer": "carried_out" | "reset" | "late" | "omit" | "repeat_token" | "ok", "code": "...",
+           "delay_seconds": 12, "omit": ["Domain"], "then_delete": {"domain_id": "...", "speaker_id": "..."}}
 
 seed document (JSON or YAML):
   {"account_id": "123456789012", "region": "us-east-1", "access_keys": {"AKID2": "222233334444"},

@@ -368,6 +368,11 @@ def input_members(operation: str) -> frozenset[str]:
     return frozenset(shape.members) if shape is not None else frozenset()
 
 
+def output_members(operation: str) -> frozenset[str]:
+    shape = output_shape(operation)
+    return frozenset(shape.members) if shape is not None else frozenset()
+
+
 def error_problems(operation: str | None, code: str, extra: t.Mapping[str, t.Any]) -> list[str]:
     """Why an error could not come from ``operation`` as the model describes it (empty: it could).
 
