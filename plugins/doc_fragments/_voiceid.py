@@ -26,11 +26,15 @@ notes:
   - AWS ended support for Amazon Connect Voice ID on 2026-05-20. Since then Voice ID resources can no longer
     be accessed and calls to the service fail; the modules still work against the local emulator for tests.
   - Speaker ids are personal data (AWS marks them sensitive). Use C(no_log) on tasks whose logs leave the team.
-  - Throttling, internal server errors and conflicts of type C(CONCURRENT_CHANGES) are retried with jittered
-    exponential backoff, up to 10 attempts per request.
+  - Internal server errors and conflicts of type C(CONCURRENT_CHANGES) are retried with jittered exponential
+    backoff, up to 10 attempts per request.
+  - A throttled request is retried with the same backoff for as long as the task runs, and never counts as one
+    of those attempts. The module slows down an operation that the service throttles (each throttled answer
+    cuts its rate to 80 percent) and speeds it up again on success, back to its O(request_rates) value.
   - Each attempt of a request times out after 5 seconds to connect and 10 seconds to read (set
     O(aws_config) keys C(connect_timeout) and C(read_timeout) to change them), and a request gives up after
-    60 seconds of attempts. When no request of a task gets an answer, the task fails after three attempts
+    60 seconds of attempts (the time it waits for its turn under O(request_rates), or after throttled
+    answers, is not counted). When no request of a task gets an answer, the task fails after three attempts
     instead of retrying every request.
 """
 
@@ -66,7 +70,8 @@ options:
       - Each rate is a number from 0.01 to 10000. Only C(list_speakers), in M(speakerops.voiceid.voiceid_speaker)
         and M(speakerops.voiceid.voiceid_speaker_optout), may also be V(0), to read with C(DescribeSpeaker) alone.
       - Quotas are per account and region, shared by every client; lower the rates when other tasks or
-        applications call the same operations at the same time. Throttled requests are retried all the same.
+        applications call the same operations at the same time. Throttled requests are retried all the same, and
+        the module lowers the rate of an operation the service throttles.
     type: dict
 """
 

@@ -275,6 +275,22 @@ domain:
       returned: always
       type: dict
       sample: {"team": "contact-center"}
+summary:
+  description:
+    - How the run went with the service.
+  returned: success
+  type: dict
+  contains:
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 """
 
 from typing import Any
@@ -374,16 +390,23 @@ def main() -> None:
                 for warning in run.warnings:  # before the module fails, so that the result carries them
                     module.warn(warning)
                 if isinstance(error, DomainChangeError):
-                    summary.update(changed=error.outcome.changed, writes=error.outcome.writes)
-                    module.fail_json(msg=error.message, diff=error.outcome.diff(), **error.outcome.result())
+                    summary.update(
+                        changed=error.outcome.changed, writes=error.outcome.writes, **client.request_counts()
+                    )
+                    module.fail_json(
+                        msg=error.message,
+                        diff=error.outcome.diff(),
+                        summary=client.request_counts(),
+                        **error.outcome.result(),
+                    )
                 raise
             for warning in run.warnings:
                 module.warn(warning)
-        summary.update(changed=outcome.changed, writes=outcome.writes)
+        summary.update(changed=outcome.changed, writes=outcome.writes, **client.request_counts())
         lost = journal.lost()
         if lost is not None:
             module.warn(lost)
-        module.exit_json(diff=outcome.diff(), **outcome.result())
+        module.exit_json(diff=outcome.diff(), summary=client.request_counts(), **outcome.result())
 
 
 def start_fields(params: Dict[str, Any], check_mode: bool) -> Dict[str, Any]:

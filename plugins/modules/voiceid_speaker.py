@@ -247,6 +247,22 @@ diff:
   returned: in diff mode
   type: dict
   sample: {"before": {"customer-0042": "ENROLLED"}, "after": {"customer-0042": "absent"}}
+summary:
+  description:
+    - How the run went with the service.
+  returned: with O(speaker_ids)
+  type: dict
+  contains:
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC

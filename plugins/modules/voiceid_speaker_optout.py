@@ -233,6 +233,22 @@ failures:
       description: The error code and the service's message (and the conflict or resource type).
       type: str
       sample: "AccessDeniedException: User is not authorized to perform voiceid:OptOutSpeaker"
+summary:
+  description:
+    - How the run went with the service.
+  returned: with O(speaker_ids)
+  type: dict
+  contains:
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC

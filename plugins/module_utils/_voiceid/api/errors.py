@@ -36,6 +36,8 @@ RETRYABLE_CODES = frozenset(
     }
 )
 RETRYABLE_CONFLICT_TYPES = frozenset({"CONCURRENT_CHANGES"})
+# Answers that ask the caller to slow down: retried for as long as the run goes on, and they cut the rate.
+THROTTLING_CODES = frozenset({"ThrottlingException", "TooManyRequestsException"})
 # Transport-level failures: no answer came back. A second attempt commonly cures them, but when every
 # request of a run ends like this the endpoint is unreachable, and the run stops (see the client's breaker).
 TRANSPORT_ERRORS = frozenset(
@@ -123,6 +125,11 @@ class ApiError:
         if self.code == "ConflictException":
             return self.conflict_type in RETRYABLE_CONFLICT_TYPES
         return self.status_code is not None and self.status_code >= 500
+
+    @property
+    def throttled(self) -> bool:
+        """The service asked to slow down (HTTP 429 or a throttling code)."""
+        return self.code in THROTTLING_CODES or self.status_code == 429
 
     @property
     def missing_resource(self) -> Optional[str]:

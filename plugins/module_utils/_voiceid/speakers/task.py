@@ -120,6 +120,7 @@ def _run(
             outcome = run.run()
 
     result = outcome.result(speakers=False)
+    result["summary"] = client.request_counts()
     if module._diff:
         result["diff"] = outcome.diff()
     summary.update(end_counts(outcome))
