@@ -106,6 +106,8 @@ class DomainRun:
         Raises DomainNameError, before anything is written, when more than one domain has the name.
         """
         if self.wanted.domain_id is None:
+            if self.wanted.name is None:
+                raise AssertionError("domain_name or domain_id is required by the argument spec")
             named = find_domains_named(self.client, self.wanted.name)
             if len(named.matches) > 1:
                 raise DomainNameError(
@@ -116,7 +118,7 @@ class DomainRun:
                 )
             return (named.matches[0] if named.matches else None), named.total
         found = self.client.describe_domain(self.wanted.domain_id)
-        if found is not None and found.get("Name") != self.wanted.name:
+        if found is not None and self.wanted.name is not None and found.get("Name") != self.wanted.name:
             raise InvalidParameterError(
                 f"domain_id {self.wanted.domain_id} names a domain called '{found.get('Name')}', not"
                 f" '{self.wanted.name}'; nothing was changed (name and domain_id must name the same domain)"
@@ -139,7 +141,7 @@ class DomainRun:
             if plan.delete:
                 outcome.after = None
             elif plan.changed:
-                outcome.after = predicted(before, plan, self.wanted.name)
+                outcome.after = predicted(before, plan, self._name(before))
             return outcome
         try:
             self._act(plan, outcome)
@@ -152,6 +154,15 @@ class DomainRun:
         if self.wait and not plan.delete and outcome.after is not None and update_status(outcome.after) == IN_PROGRESS:
             wait_for_encryption(self.client, outcome, self.clock, self.wait_timeout)
         return outcome
+
+    def _name(self, before: Optional[DomainFacts]) -> str:
+        """The name CreateDomain and UpdateDomain send: the task's, or the domain's own when the task named it by
+        domain_id alone (UpdateDomain requires a name; the module never renames)."""
+        if self.wanted.name is not None:
+            return self.wanted.name
+        if before is None or not before.get("name"):
+            raise AssertionError("a domain found by domain_id alone exists and has a name")
+        return str(before["name"])
 
     def _warn(self, before: Optional[DomainFacts], plan: DomainPlan, count: int) -> None:
         """What the task's result should tell besides the change: a failed re-encryption left as it is, a
@@ -190,7 +201,7 @@ class DomainRun:
         if plan.kms_key_id is None:
             raise AssertionError("plan.kms_key_id is set by the plan")
         created = self.client.create_domain(
-            self.wanted.name, plan.kms_key_id, str(uuid.uuid4()), plan.description, plan.tags_to_set
+            self._name(None), plan.kms_key_id, str(uuid.uuid4()), plan.description, plan.tags_to_set
         )
         outcome.writes.append("CreateDomain")
         outcome.after = dict(domain_facts(created), tags=dict(plan.tags_to_set))
@@ -205,7 +216,7 @@ class DomainRun:
             if plan.kms_key_id is None:
                 raise AssertionError("plan.kms_key_id is set by the plan")
             updated = self.client.update_domain(
-                str(before["domain_id"]), self.wanted.name, plan.kms_key_id, plan.description
+                str(before["domain_id"]), self._name(before), plan.kms_key_id, plan.description
             )
             outcome.writes.append("UpdateDomain")
             after = dict(domain_facts(updated), tags=before.get("tags") or {})
