@@ -31,7 +31,6 @@ options:
       - The name of the domain, 1 to 256 letters, digits, C(_) or C(-), starting with a letter or digit.
       - The module finds the domain by this name (C(ListDomains)); the name itself is never changed.
       - Required to create a domain. With O(domain_id), the two must name the same domain.
-      - O(name) is an alias, the option's name before 0.1.0's other modules settled on O(domain_name).
     type: str
     aliases: [name]
   domain_id:
