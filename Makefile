@@ -16,7 +16,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test test-pieces demo decommission-test venv tree sanity units lint ruff mypy structure yamllint ansible-lint emulator-wheel emulator-tests emulator-tests-oldest integration docs docs-lint package bench changelog-check release clean
+.PHONY: help test test-pieces demo decommission-test examples-test venv tree sanity units lint ruff mypy structure yamllint ansible-lint emulator-wheel emulator-tests emulator-tests-oldest integration docs docs-lint package bench changelog-check release clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -171,6 +171,12 @@ demo: package $(EMULATOR_INSTALLED)
 decommission-test: package $(EMULATOR_INSTALLED)
 	tests/decommission/run.sh $(BIN) $(INSTALLED)
 
+# Every module's EXAMPLES as tasks, README's short playbook (with a comment in optouts.txt) and the IAM table
+# (docs/iam/permissions.yml) against the operations each module calls, through the packaged collection against
+# the emulator (tests/examples/run_examples.py).
+examples-test: package $(EMULATOR_INSTALLED)
+	tests/examples/run.sh $(BIN) $(INSTALLED)
+
 # Figures, not a test: the bulk mode against the quota bound and a loop of single tasks (docs/docsite/rst/bulk_opt_outs.rst).
 bench: package $(EMULATOR_INSTALLED)
 	$(BIN)/python benchmarks/bulk_optout.py --collections-path $(INSTALLED)
@@ -279,11 +285,11 @@ $(foreach release,$(MATRIX),$(eval $(call MATRIX_RELEASE,$(release))))
 #   ~/.ansible/test/venv  sanity's virtualenvs, shared by every release (and checkout): one piece runs the
 #                       releases' sanity one after the other (matrix.sh also locks it, for other checkouts).
 # docs and docs-lint lay out trees of their own in a temporary directory.
-.PHONY: $(addprefix piece-,venv tree emulator-wheel package lint docs emulator-tests emulator-tests-oldest demo decommission-test)
+.PHONY: $(addprefix piece-,venv tree emulator-wheel package lint docs emulator-tests emulator-tests-oldest demo decommission-test examples-test)
 TEST_PIECES := piece-matrix-units-2.17 piece-matrix-integration-2.17 piece-matrix-integration-2.21 \
 	piece-matrix-sanity piece-lint piece-emulator-tests piece-emulator-tests-oldest \
 	$(foreach release,2.18 2.19 2.20,piece-matrix-integration-$(release) piece-matrix-units-$(release)) \
-	piece-matrix-units-2.21 piece-decommission-test piece-demo piece-docs
+	piece-matrix-units-2.21 piece-decommission-test piece-demo piece-examples-test piece-docs
 test-pieces: $(TEST_PIECES)
 
 piece-venv:
@@ -304,6 +310,8 @@ piece-emulator-tests-oldest: piece-emulator-wheel
 	@$(PIECE) run emulator-tests-oldest $(MAKE) --no-print-directory emulator-tests-oldest
 piece-demo: piece-package piece-emulator-wheel
 	@$(PIECE) run demo $(MAKE) --no-print-directory -o package demo
+piece-examples-test: piece-package piece-emulator-wheel
+	@$(PIECE) run examples-test $(MAKE) --no-print-directory -o package examples-test
 piece-decommission-test: piece-package piece-emulator-wheel
 	@$(PIECE) run decommission-test $(MAKE) --no-print-directory -o package decommission-test
 

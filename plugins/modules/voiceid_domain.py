@@ -162,6 +162,12 @@ EXAMPLES = r"""
       data-classification: personal
     purge_tags: false
 
+- name: Keep only the tags listed, removing the others (purge_tags defaults to true)
+  speakerops.voiceid.voiceid_domain:
+    domain_name: contact-center
+    tags:
+      team: contact-center
+
 - name: Delete one of two domains that share a name, by its id
   speakerops.voiceid.voiceid_domain:
     domain_id: "{{ duplicate_domain_id }}"
