@@ -115,7 +115,9 @@ EXAMPLES = r"""
 - name: Erase everyone on the list kept in Git, in one task (blank lines and lines starting with # skipped)
   speakerops.voiceid.voiceid_speaker:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_ids: "{{ lookup('ansible.builtin.file', 'erasures.txt').splitlines() | map('trim') | reject('match', '#') | select | list }}"
+    speaker_ids: >-
+      {{ lookup('ansible.builtin.file', 'erasures.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
     state: absent
   no_log: true
   register: erasures

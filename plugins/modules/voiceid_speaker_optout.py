@@ -116,7 +116,9 @@ EXAMPLES = r"""
 - name: Opt out everyone on the list kept in Git, in one task (blank lines and lines starting with # skipped)
   speakerops.voiceid.voiceid_speaker_optout:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_ids: "{{ lookup('ansible.builtin.file', 'optouts.txt').splitlines() | map('trim') | reject('match', '#') | select | list }}"
+    speaker_ids: >-
+      {{ lookup('ansible.builtin.file', 'optouts.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
   no_log: true
   register: optouts
 

@@ -210,6 +210,59 @@ def run_readme_playbook(repo: Path, bin_dir: Path, url: str, work: Path, seed: d
     return []
 
 
+# The testing guide's reason to prefer AWS_ENDPOINT_URL_VOICE_ID: endpoint_url in the group's module_defaults also
+# sends amazon.aws modules (the group extends amazon.aws.aws) to the emulator; the variable sends only Voice ID.
+ENDPOINT_SCOPE = """
+- name: Where amazon.aws modules go
+  hosts: localhost
+  gather_facts: false
+  vars:
+    calls: "{{ lookup('ansible.builtin.url', calls_url, split_lines=false) | from_json | length }}"
+  tasks:
+    - name: An amazon.aws module with AWS_ENDPOINT_URL_VOICE_ID set
+      amazon.aws.aws_caller_info:
+      register: by_variable
+      ignore_errors: true
+    - name: Count the emulator's calls
+      ansible.builtin.set_fact:
+        after_variable: "{{ calls }}"
+    - name: The same with endpoint_url in the defaults of group/speakerops.voiceid.aws
+      amazon.aws.aws_caller_info:
+      module_defaults:
+        group/speakerops.voiceid.aws:
+          endpoint_url: "{{ emulator_url }}"
+      register: by_group
+      ignore_errors: true
+    - name: Only the group's endpoint_url sent it to the emulator
+      ansible.builtin.assert:
+        that:
+          - after_variable | int == 0
+          - by_variable is failed
+          - "'127.0.0.1:9/' in by_variable.msg"  # AWS_ENDPOINT_URL_STS, where AWS would be
+          - calls | int > 0
+          - by_group is failed
+          - "'invalid XML' in by_group.msg"  # the testing guide quotes it
+"""
+
+
+def endpoint_scope(repo: Path, bin_dir: Path, url: str, work: Path) -> list[str]:
+    control(url, "calls", "DELETE")
+    playbook = work / "endpoint_scope.yml"
+    playbook.write_text(ENDPOINT_SCOPE)
+    env = environment(repo, url, work, False)
+    env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9"  # no network: STS "at AWS" is a closed port
+    extra = ["-e", f"emulator_url={url}", "-e", f"calls_url={url}/_emulator/calls"]
+    log = work / "endpoint_scope.log"
+    with log.open("w") as out:
+        command = [str(bin_dir / "ansible-playbook"), str(playbook), *extra]
+        status = subprocess.run(command, cwd=work, env=env, stdout=out, stderr=out).returncode
+    if status != 0:
+        print(log.read_text(), file=sys.stderr)
+        return ["the testing guide's reason for AWS_ENDPOINT_URL_VOICE_ID does not hold (the play's output is above)"]
+    print("examples: AWS_ENDPOINT_URL_VOICE_ID sends only Voice ID to the emulator; the group's endpoint_url more")
+    return []
+
+
 def docs_playbooks_run(repo: Path) -> list[str]:
     problems = []
     for path in sorted((repo / "docs/examples").rglob("*.yml")):
@@ -235,6 +288,7 @@ def main() -> int:
     seed = yaml.safe_load((repo / "tests/examples/seed.yml").read_text())
     problems = run_module_examples(repo, bin_dir, url, work, seed)
     problems += run_readme_playbook(repo, bin_dir, url, work, seed)
+    problems += endpoint_scope(repo, bin_dir, url, work)
     problems += docs_playbooks_run(repo)
     for problem in problems:
         print(f"examples: FAILED: {problem}", file=sys.stderr)
