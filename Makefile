@@ -16,7 +16,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test test-pieces demo decommission-test examples-test venv tree sanity units lint ruff mypy structure yamllint ansible-lint emulator-wheel emulator-tests emulator-tests-oldest integration docs docs-lint package bench changelog-check release clean
+.PHONY: help test test-pieces demo demo-setup demo-run decommission-test examples-test venv tree sanity units lint ruff mypy structure yamllint ansible-lint emulator-wheel emulator-tests emulator-tests-oldest integration docs docs-lint package bench changelog-check release clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -162,9 +162,19 @@ package: tree
 	$(BIN)/ansible-galaxy collection install --no-deps -p $(INSTALLED) $(DIST)/speakerops-voiceid-*.tar.gz
 
 # make demo: the example playbook from the docs, twice, against a local Voice ID emulator, through the
-# packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test.
-demo: package $(EMULATOR_INSTALLED)
-	tests/demo/run.sh $(BIN) $(INSTALLED)
+# packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test
+# (demo-run: the pieces package and emulator-wheel build what it needs). Quiet: what builds the package and the
+# emulator goes to .build/demo-setup.log, printed only if it fails; then the playbook's output and the demo's text.
+demo:
+	@mkdir -p .build
+	@$(MAKE) --no-print-directory demo-setup >.build/demo-setup.log 2>&1 \
+		|| { cat .build/demo-setup.log; echo "demo: building the collection or the emulator failed (above)"; exit 1; }
+	@$(MAKE) --no-print-directory demo-run
+
+demo-setup: package $(EMULATOR_INSTALLED)
+
+demo-run:
+	@tests/demo/run.sh $(BIN) $(INSTALLED)
 
 # The decommission playbook of the docs (docs/examples/decommission), end to end through the packaged collection,
 # against an emulator with two accounts and two regions, checked against the emulator's state.
@@ -309,7 +319,7 @@ piece-emulator-tests: piece-emulator-wheel
 piece-emulator-tests-oldest: piece-emulator-wheel
 	@$(PIECE) run emulator-tests-oldest $(MAKE) --no-print-directory emulator-tests-oldest
 piece-demo: piece-package piece-emulator-wheel
-	@$(PIECE) run demo $(MAKE) --no-print-directory -o package demo
+	@$(PIECE) run demo $(MAKE) --no-print-directory demo-run
 piece-examples-test: piece-package piece-emulator-wheel
 	@$(PIECE) run examples-test $(MAKE) --no-print-directory -o package examples-test
 piece-decommission-test: piece-package piece-emulator-wheel
