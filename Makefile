@@ -89,8 +89,10 @@ mypy: tree
 		-p ansible_collections.speakerops.voiceid.plugins.modules
 	$(BIN)/mypy --strict --python-version $(EMULATOR_OLDEST_PYTHON) emulator/src/voiceid_emulator
 
+# yamllint on the YAML files, then on the YAML inside module docs, guides and README (tests/tools/lint_embedded_yaml.py).
 yamllint: venv
 	$(BIN)/yamllint --strict .
+	$(BIN)/python tests/tools/lint_embedded_yaml.py
 
 ansible-lint: tree
 	cd $(COLLECTION) && ANSIBLE_COLLECTIONS_PATH=$(TREE) $(BIN)/ansible-lint --offline
