@@ -23,6 +23,7 @@ from .config import check_config
 from .config import default_config
 from .errors import ApiError
 from .faults import FaultInjector
+from .faults import Injection
 from .model import IMPLEMENTED_OPERATIONS
 from .model import TARGET_PREFIX
 from .model import error_problems
@@ -31,7 +32,7 @@ from .model import validate_request
 from .model import validate_response
 from .quotas import RateLimiter
 from .seed import load_seed
-from .service import SPEAKER_WRITES
+from .service import WRITES
 from .service import VoiceIdService
 from .store import Store
 
@@ -44,6 +45,19 @@ class Response:
     status: int
     body: bytes
     headers: dict[str, str]
+    delay_seconds: float = 0.0  # a "late" answer: sent this many seconds after the call was carried out
+    reset: bool = False  # a "reset" answer: the connection is closed without any answer
+
+
+@dataclasses.dataclass
+class _Call:
+    """What the fault rules did to one call (filled in by _dispatch, used by handle)."""
+
+    injection: Injection | None = None
+    scope: tuple[str, str] | None = None
+    params: dict[str, t.Any] = dataclasses.field(default_factory=dict)
+    delay_seconds: float = 0.0
+    reset: bool = False
 
 
 class CallRecorder:
@@ -130,6 +144,12 @@ class VoiceIdEmulator:
     def _apply_max_speakers_per_domain(self, config: dict[str, t.Any]) -> None:
         self.store.max_speakers_per_domain = config["max_speakers_per_domain"]
 
+    def _apply_watchlist_quotas(self, config: dict[str, t.Any]) -> None:
+        with self.store.lock:
+            self.store.max_watchlists_per_domain = config["max_watchlists_per_domain"]
+            self.store.max_fraudsters_per_watchlist = config["max_fraudsters_per_watchlist"]
+            self.store.max_watchlists_per_fraudster = config["max_watchlists_per_fraudster"]
+
     def _apply_default_region(self, config: dict[str, t.Any]) -> None:
         with self.store.lock:
             self.store.configured_region = config["default_region"]
@@ -210,15 +230,21 @@ class VoiceIdEmulator:
             "account_id": None,
             "status": None,
             "error_code": None,
+            "rule": None,
+            "answer": None,
         }
         with self.config_lock:
             strict = self.config["strict"]
+        call = _Call()
         try:
-            status, document = 200, self._dispatch(method, path, headers, body, record)
+            status, document = 200, self._dispatch(method, path, headers, body, record, call)
             operation = record["operation"]
             problems = validate_response(operation, document) if strict else []
             if problems:
                 status, document = self._bug(record, f"the {operation} response breaks its output shape", problems)
+            elif call.injection is not None:
+                # A deliberate break of a correct answer: after the strict check, so it is never an emulator bug.
+                document = self._break_answer(call, operation, document, record)
         except ApiError as error:
             status, document = error.status, error.body()
             record["error_code"] = error.code
@@ -231,7 +257,9 @@ class VoiceIdEmulator:
             fault = ApiError("InternalServerException")
             status, document = fault.status, fault.body()
             record["error_code"] = fault.code
-        record["status"] = status
+        if call.injection is not None and call.injection.rule.then_delete is not None:
+            record["then_deleted"] = self._then_delete(call.injection.rule.then_delete)
+        record["status"] = None if call.reset else status
         record["duration_ms"] = round((time.time() - started) * 1000.0, 3)
         self.recorder.add(record)
         if LOG.isEnabledFor(logging.DEBUG):
@@ -239,7 +267,52 @@ class VoiceIdEmulator:
                 "%s %s -> %s %s", record["operation"], json.dumps(record["params"]), status, record["error_code"] or ""
             )
         payload = json.dumps(document, separators=(",", ":")).encode("utf-8")
-        return Response(status, payload, {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id})
+        headers_out = {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
+        return Response(status, payload, headers_out, delay_seconds=call.delay_seconds, reset=call.reset)
+
+    def _break_answer(
+        self, call: _Call, operation: str, document: dict[str, t.Any], record: dict[str, t.Any]
+    ) -> dict[str, t.Any]:
+        """The answer a rule gives to a call it let be carried out (README "Fault rules")."""
+        assert call.injection is not None
+        rule = call.injection.rule
+        record["answer"] = rule.answer
+        if rule.answer == "carried_out":
+            raise rule.error(operation)
+        if rule.answer == "reset":
+            call.reset = True
+        elif rule.answer == "late":
+            call.delay_seconds = record["delay_seconds"] = t.cast(float, rule.delay_seconds)
+        elif rule.answer == "omit":
+            record["omitted"] = list(rule.omit or ())
+            return {key: value for key, value in document.items() if key not in record["omitted"]}
+        elif rule.answer == "repeat_token":
+            # The request's own token again; on a first page, a token that resumes at the start (position 0).
+            token = call.params.get("NextToken") or self.service.pager.tokens.encode(
+                operation, t.cast(tuple[str, str], call.scope), call.params, 0
+            )
+            return {**document, "NextToken": token}
+        return document
+
+    def _then_delete(self, target: t.Mapping[str, str]) -> dict[str, t.Any]:
+        """Delete a domain, speaker or fraudster as another writer would; what was deleted, for the call record."""
+        now = time.time()
+        with self.store.lock:
+            domain = self.store.domains.get(target["domain_id"])
+            if domain is not None and "speaker_id" not in target and "fraudster_id" not in target:
+                with domain.lock:
+                    self.store.delete_domain(domain, now)
+                return {**target, "deleted": True}
+            lag = self.store.list_lag
+        if domain is None:
+            return {**target, "deleted": False}
+        with domain.lock:
+            if "fraudster_id" in target:
+                return {**target, "deleted": domain.fraudsters.pop(target["fraudster_id"], None) is not None}
+            speaker = domain.speakers.find(target["speaker_id"])
+            if speaker is not None:
+                domain.speakers.remove(speaker, now, lag)
+        return {**target, "deleted": speaker is not None}
 
     def _bug(self, record: dict[str, t.Any], what: str, problems: t.Sequence[str]) -> tuple[int, dict[str, t.Any]]:
         """A response the model does not allow is an emulator bug: say so loudly, answer 500, remember it."""
@@ -272,6 +345,8 @@ class VoiceIdEmulator:
                 "account_id": None,
                 "status": error.status,
                 "error_code": error.code,
+                "rule": None,
+                "answer": None,
                 "duration_ms": 0.0,
             }
         )
@@ -283,7 +358,7 @@ class VoiceIdEmulator:
             return copy.deepcopy(self.bugs)
 
     def _dispatch(
-        self, method: str, path: str, headers: HeaderSource, body: bytes, record: dict[str, t.Any]
+        self, method: str, path: str, headers: HeaderSource, body: bytes, record: dict[str, t.Any], call: _Call
     ) -> dict[str, t.Any]:
         target = str(headers.get("X-Amz-Target") or "")
         record["operation"] = _recorded_operation(target)
@@ -298,18 +373,22 @@ class VoiceIdEmulator:
         operation = _check_operation(method, target, parse_error)
         if enforce_quotas and not self.limiter.allow(*scope, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
-        # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
-        # speaker arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
-        write_window = realism and operation in SPEAKER_WRITES
+        # Realism: a write to a speaker, watchlist or fraudster is in flight for its whole latency, and a second
+        # write to the same one arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
+        write_window = realism and operation in WRITES
         if not write_window:
             _sleep_ms(latency_ms)
         validate_request(operation, params)
-        injected = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
-        if injected is not None:
-            raise injected
+        injection = self.injector.pick(operation, params, lambda: self.service.speaker_aliases(scope, params))
+        call.injection, call.scope, call.params = injection, scope, params
+        if injection is not None:
+            record["rule"] = injection.index
+            if injection.rule.answer == "error":
+                record["answer"] = "error" if injection.index is not None else None
+                raise injection.rule.error(operation)
         if not write_window:
             return self.service.call(operation, scope, params)
-        with self.service.speaker_write(scope, params):
+        with self.service.write(scope, operation, params):
             _sleep_ms(latency_ms)
             return self.service.call(operation, scope, params)
 

@@ -21,11 +21,18 @@ TARGET_PREFIX = "VoiceID"
 
 # Operations the emulator answers. Every other Voice ID operation answers UnknownOperationException.
 IMPLEMENTED_OPERATIONS: tuple[str, ...] = (
+    "AssociateFraudster",
     "CreateDomain",
+    "CreateWatchlist",
     "DeleteDomain",
+    "DeleteFraudster",
     "DeleteSpeaker",
+    "DeleteWatchlist",
     "DescribeDomain",
+    "DescribeFraudster",
     "DescribeSpeaker",
+    "DescribeWatchlist",
+    "DisassociateFraudster",
     "ListDomains",
     "ListFraudsters",
     "ListSpeakers",
@@ -35,6 +42,7 @@ IMPLEMENTED_OPERATIONS: tuple[str, ...] = (
     "TagResource",
     "UntagResource",
     "UpdateDomain",
+    "UpdateWatchlist",
 )
 
 
@@ -365,6 +373,11 @@ def resource_types() -> tuple[str, ...]:
 
 def input_members(operation: str) -> frozenset[str]:
     shape = input_shape(operation)
+    return frozenset(shape.members) if shape is not None else frozenset()
+
+
+def output_members(operation: str) -> frozenset[str]:
+    shape = output_shape(operation)
     return frozenset(shape.members) if shape is not None else frozenset()
 
 

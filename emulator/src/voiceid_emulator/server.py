@@ -12,6 +12,7 @@ import logging
 import os
 import selectors
 import socket
+import struct
 import threading
 import typing as t
 from urllib.parse import parse_qs
@@ -145,6 +146,7 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
         self.control = ControlApi(emulator)
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self.stopping = threading.Event()  # set by stop(): "late" answers waiting are dropped
         super().__init__(address, _Handler)
 
     def process_request(self, request: t.Any, client_address: t.Any) -> None:
@@ -268,6 +270,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._send(self.server.emulator.handle(self.command, self.path, self.headers, body))
 
     def _send(self, response: Response) -> None:
+        if response.reset:
+            # A "reset" answer (fault rules): the connection ends with a TCP reset and no answer at all.
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+            return
+        if response.delay_seconds > 0 and self.server.stopping.wait(response.delay_seconds):
+            return  # the server stops: a "late" answer is never sent
+        try:
+            self._write(response)
+        except OSError:
+            if response.delay_seconds <= 0:
+                raise
+            self.close_connection = True  # the client gave up waiting for a "late" answer
+
+    def _write(self, response: Response) -> None:
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -331,6 +350,7 @@ class EmulatorServer:
         if httpd is None:
             return
         self._httpd = self._thread = None
+        httpd.stopping.set()
         if self._wake_writer is not None:
             self._wake_writer.send(b"x")
         if thread is not None:
