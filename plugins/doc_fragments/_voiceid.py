@@ -16,7 +16,8 @@ attributes:
   check_mode:
     description: Can run in C(check_mode) and return changed status prediction without modifying target.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in
+      diff mode.
   action_group:
     description: Use C(group/speakerops.voiceid.aws) in C(module_defaults) to set defaults for this module.
     support: full

@@ -113,10 +113,12 @@ EXAMPLES = r"""
     domain_id: "{{ voiceid_domain_id }}"
     speaker_id: "{{ customer_id }}"
 
-- name: Erase everyone on the list kept in Git, in one task
+- name: Erase everyone on the list kept in Git, in one task (blank lines and lines starting with # skipped)
   speakerops.voiceid.voiceid_speaker:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_ids: "{{ lookup('ansible.builtin.file', 'erasures.txt').splitlines() }}"
+    speaker_ids: >-
+      {{ lookup('ansible.builtin.file', 'erasures.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
     state: absent
   no_log: true
   register: erasures

@@ -102,24 +102,24 @@ EXAMPLES = r"""
     domain_id: "{{ voiceid_domain_id }}"
     speaker_id: "id#{{ generated_suffix }}"
 
-- name: Set the AWS options once for the play, for this collection's modules and amazon.aws's
-  hosts: localhost
-  gather_facts: false
+- name: Set the AWS options once for a block (or a whole play), for this collection's modules and amazon.aws's
   module_defaults:
     group/speakerops.voiceid.aws:
       region: eu-west-2
       profile: privacy-automation
-  tasks:
+  block:
     - name: Opt out every customer who withdrew consent, in one task
       speakerops.voiceid.voiceid_speaker_optout:
         domain_id: "{{ voiceid_domain_id }}"
         speaker_ids: "{{ withdrawn_customer_ids }}"
       no_log: true
 
-- name: Opt out everyone on the list kept in Git, in one task
+- name: Opt out everyone on the list kept in Git, in one task (blank lines and lines starting with # skipped)
   speakerops.voiceid.voiceid_speaker_optout:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_ids: "{{ lookup('ansible.builtin.file', 'optouts.txt').splitlines() }}"
+    speaker_ids: >-
+      {{ lookup('ansible.builtin.file', 'optouts.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
   no_log: true
   register: optouts
 

@@ -74,10 +74,12 @@ UNAVAILABLE_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
+# What the failure adds, with the endpoint that did not answer: the end of support is the likely cause, not the
+# only one (a proxy, a firewall or no network look the same from here).
 END_OF_SUPPORT_NOTICE = (
-    "Amazon Connect Voice ID reached end of support on 2026-05-20, and AWS no longer serves it: read the"
-    " end-of-support guide of speakerops.voiceid (docs/docsite/rst/end_of_support.rst) for what AWS asks of"
-    " its customers and what still works"
+    "No Voice ID service answered at {endpoint}. AWS ended support for Amazon Connect Voice ID on 2026-05-20;"
+    " a proxy or network problem looks the same from here. Read the end-of-support guide of speakerops.voiceid"
+    " (docs/docsite/rst/end_of_support.rst) for what AWS asks of its customers and what still works"
 )
 
 

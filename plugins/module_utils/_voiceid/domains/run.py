@@ -208,6 +208,16 @@ def failed_re_encryption(outcome: DomainOutcome, asked_for: bool) -> str:
     )
 
 
+def name_to_send(wanted: WantedDomain, before: Optional[DomainFacts]) -> str:
+    """The name CreateDomain and UpdateDomain send: the task's, or the domain's own when the task named it by
+    domain_id alone (UpdateDomain requires a name; the module never renames)."""
+    if wanted.name is not None:
+        return wanted.name
+    if before is None or not before.get("name"):
+        raise AssertionError("a domain found by domain_id alone exists and has a name")
+    return str(before["name"])
+
+
 def notes(plan: DomainPlan, outcome: DomainOutcome, count: int, asks_for_key: bool) -> List[str]:
     """What the task's result should tell besides the change: a failed re-encryption left as it is, a creation
     the default quota refuses. (failed_re_encryption raises when the task asks for the key that failed.)"""
@@ -245,11 +255,11 @@ class DomainRun:
         self.warnings: List[str] = []  # for the task's result, whether the run succeeds or fails
 
     def _find(self) -> Tuple[Optional[ApiDomain], int]:
-        """The domain the task is about, and how many domains the account and region hold (0 when unknown).
-
-        Raises DomainNameError, before anything is written, when more than one domain has the name.
-        """
+        """The domain the task is about, and how many domains the account and region hold (0 when unknown);
+        raises DomainNameError, before anything is written, when more than one domain has the name."""
         if self.wanted.domain_id is None:
+            if self.wanted.name is None:
+                raise AssertionError("domain_name or domain_id is required by the argument spec")
             named = find_domains_named(self.client, self.wanted.name)
             if len(named.matches) > 1:
                 raise DomainNameError(
@@ -260,7 +270,7 @@ class DomainRun:
                 )
             return (named.matches[0] if named.matches else None), named.total
         found = self.client.describe_domain(self.wanted.domain_id)
-        if found is not None and found.get("Name") != self.wanted.name:
+        if found is not None and self.wanted.name is not None and found.get("Name") != self.wanted.name:
             raise InvalidParameterError(
                 f"domain_id {self.wanted.domain_id} names a domain called '{found.get('Name')}', not"
                 f" '{self.wanted.name}'; nothing was changed (name and domain_id must name the same domain)"
@@ -283,7 +293,7 @@ class DomainRun:
             if plan.delete:
                 outcome.after = None
             elif plan.changed:
-                outcome.after = predicted(before, plan, self.wanted.name)
+                outcome.after = predicted(before, plan, name_to_send(self.wanted, before))
             return outcome
         try:
             self._act(plan, outcome)
@@ -327,8 +337,8 @@ class DomainRun:
         if kms_key_id is None:
             raise AssertionError("plan.kms_key_id is set by the plan")
         token = str(uuid.uuid4())
-        create = functools.partial(self.client.create_domain, self.wanted.name, kms_key_id, token)
-        confirm = functools.partial(the_domain_named, self.client, self.wanted.name)
+        create = functools.partial(self.client.create_domain, name_to_send(self.wanted, None), kms_key_id, token)
+        confirm = functools.partial(the_domain_named, self.client, name_to_send(self.wanted, None))
         written = functools.partial(create, plan.description, plan.tags_to_set)
         after = self._journaled(
             "CreateDomain", None, lambda: confirmed(written, "CreateDomain", confirm, outcome, self.warnings)
@@ -351,7 +361,7 @@ class DomainRun:
             confirm = functools.partial(the_domain, self.client, domain_id)
             shows = functools.partial(shows_update, plan)
             written = functools.partial(
-                self.client.update_domain, domain_id, self.wanted.name, kms_key_id, plan.description
+                self.client.update_domain, domain_id, name_to_send(self.wanted, before), kms_key_id, plan.description
             )
             updated = self._journaled(
                 "UpdateDomain",
@@ -420,9 +430,9 @@ def confirmed(
 
 
 class Journaled:
-    """Makes the writes of a task about the domain called name, journaled."""
+    """Makes the writes of a task about the domain called name (None: named by its id alone), journaled."""
 
-    def __init__(self, journal: AnyJournal, name: str) -> None:
+    def __init__(self, journal: AnyJournal, name: Optional[str]) -> None:
         self.journal = journal
         self.name = name
 
@@ -430,7 +440,9 @@ class Journaled:
         return journaled(self.journal, self.name, operation, domain_id, call)
 
 
-def journaled(journal: AnyJournal, name: str, operation: str, domain_id: Optional[str], call: Callable[[], T]) -> T:
+def journaled(
+    journal: AnyJournal, name: Optional[str], operation: str, domain_id: Optional[str], call: Callable[[], T]
+) -> T:
     """Make one write of a domain named name, journaled: `sent` before it leaves; `done` once answered (with
     the id the answer gives a new domain), or `failed` with its code (DeleteDomain answers False when the
     domain was gone: ResourceNotFoundException)."""
