@@ -77,6 +77,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.REQUEST_RATES
   - speakerops.voiceid._voiceid.ON_INVALID
+  - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -114,10 +115,12 @@ EXAMPLES = r"""
     domain_id: "{{ voiceid_domain_id }}"
     speaker_id: "{{ customer_id }}"
 
-- name: Erase everyone on the list kept in Git, in one task
+- name: Erase everyone on the list kept in Git, in one task (blank lines and lines starting with # skipped)
   speakerops.voiceid.voiceid_speaker:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_ids: "{{ lookup('ansible.builtin.file', 'erasures.txt').splitlines() }}"
+    speaker_ids: >-
+      {{ lookup('ansible.builtin.file', 'erasures.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
     state: absent
   no_log: true
   register: erasures
@@ -217,6 +220,7 @@ summary:
     - Counts only, never an id, so that it can be shown after a C(no_log) task (for instance with
       M(ansible.builtin.debug) of C(result.summary)).
     - C(requested) equals C(invalid) + C(duplicates) + C(changed) + C(unchanged) + C(failed).
+    - C(throttled) and C(retried) say how the run went with the service.
   returned: unless the task fails before working on the speakers (invalid options, a domain not found)
   type: dict
   contains:
@@ -249,6 +253,16 @@ summary:
       description: The failed ids counted by error code.
       type: dict
       sample: {"AccessDeniedException": 2, "ThrottlingException": 1}
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 invalid:
   description:
     - The ids of O(speaker_ids) that break the service's rules, in list order. With O(on_invalid=skip) they were
@@ -316,6 +330,7 @@ diff:
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
@@ -328,6 +343,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 def main() -> None:
     spec = DOMAIN_SPEC.merge(
         SPEAKER_SPEC,
+        JOURNAL_SPEC,
         ArgumentSpec({"state": {"type": "str", "choices": list(STATES), "default": STATE_OPTED_OUT}}),
         request_rates_spec("describe_speaker", "opt_out_speaker", "delete_speaker", "list_speakers", "list_domains"),
     )

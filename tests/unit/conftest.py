@@ -18,6 +18,7 @@ from typing import Tuple
 import pytest
 from botocore.stub import Stubber
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import result_printer
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import ratelimit as ratelimit_module
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import retry as retry_module
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
@@ -56,6 +57,13 @@ def _fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
         value = getattr(warnings, name, None)
         if value is not None:
             monkeypatch.setattr(warnings, name, type(value)())
+
+
+@pytest.fixture(autouse=True)
+def _no_freeze_before_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The module process ends after printing a streamed result, and freezes its objects for the exit; the
+    tests' process goes on."""
+    monkeypatch.setattr(result_printer, "before_exit", lambda: None)
 
 
 @pytest.fixture

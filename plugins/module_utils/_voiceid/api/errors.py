@@ -38,6 +38,8 @@ RETRYABLE_CODES = frozenset(
     }
 )
 RETRYABLE_CONFLICT_TYPES = frozenset({"CONCURRENT_CHANGES"})
+# Answers that ask the caller to slow down: retried for as long as the run goes on, and they cut the rate.
+THROTTLING_CODES = frozenset({"ThrottlingException", "TooManyRequestsException"})
 # Transport-level failures: no answer came back. A second attempt commonly cures them, but when every
 # request of a run ends like this the endpoint is unreachable, and the run stops (see the client's breaker).
 TRANSPORT_ERRORS = frozenset(
@@ -74,10 +76,12 @@ UNAVAILABLE_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
+# What the failure adds, with the endpoint that did not answer: the end of support is the likely cause, not the
+# only one (a proxy, a firewall or no network look the same from here).
 END_OF_SUPPORT_NOTICE = (
-    "Amazon Connect Voice ID reached end of support on 2026-05-20, and AWS no longer serves it: read the"
-    " end-of-support guide of speakerops.voiceid (docs/docsite/rst/end_of_support.rst) for what AWS asks of"
-    " its customers and what still works"
+    "No Voice ID service answered at {endpoint}. AWS ended support for Amazon Connect Voice ID on 2026-05-20;"
+    " a proxy or network problem looks the same from here. Read the end-of-support guide of speakerops.voiceid"
+    " (docs/docsite/rst/end_of_support.rst) for what AWS asks of its customers and what still works"
 )
 
 
@@ -138,6 +142,11 @@ class ApiError:
         if self.code == "ConflictException":
             return self.conflict_type in RETRYABLE_CONFLICT_TYPES
         return self.status_code is not None and self.status_code >= 500
+
+    @property
+    def throttled(self) -> bool:
+        """The service asked to slow down (HTTP 429 or a throttling code)."""
+        return self.code in THROTTLING_CODES or self.status_code == 429
 
     @property
     def missing_resource(self) -> Optional[str]:

@@ -20,14 +20,19 @@ from typing import NoReturn
 
 from ..api.client import VoiceIDClient
 from ..api.errors import VoiceIDError
+from ..api.operations import api_name
 from ..api.ratelimit import RequestRateLimiter
 from ..api.ratelimit import check_request_rates
 from ..domains.lookup import resolve_domain_id
+from ..journal import AnyJournal
+from ..journal import ending
+from ..journal import open_journal
 from ..module import VoiceIDModule
 from ..rules import MOST_NAMED
 from ..rules import InvalidSpeakerId
 from ..rules import check_domain_options
 from ..rules import check_speaker_options
+from .plan import GOALS
 from .run import SpeakerRun
 from .run import change_one
 from .run import stopping_on_signals
@@ -40,28 +45,66 @@ ON_INVALID_SKIP = "skip"
 def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
     params = module.params
     with module.failing_on_errors():
-        # Every option is checked before the first call.
+        # Every option is checked before the first call; the journal is opened (its `start` line written).
         check_domain_options(params["domain_id"], params["domain_name"])
         skipped = check_speaker_options(
             params["speaker_id"], params["speaker_ids"], skip_invalid=params["on_invalid"] == ON_INVALID_SKIP
         )
         rates = check_request_rates("request_rates", params["request_rates"])
         bulk = params["speaker_ids"] is not None
+        requested = len(params["speaker_ids"]) if bulk else 1
         client = module.voiceid_client(limiter=RequestRateLimiter(rates))
+        journal = open_journal(
+            params["journal"], module._name, start_fields(params, state, requested, module.check_mode)
+        )
 
+    summary: Dict[str, Any] = {"requested": requested}
+    with ending(journal, summary):
+        _run(module, state, client, rates["list_speakers"] > 0, journal, summary, skipped)
+
+
+def start_fields(params: Dict[str, Any], state: str, requested: int, check_mode: bool) -> Dict[str, Any]:
+    """The `start` line's fields: no speaker id."""
+    fields: Dict[str, Any] = {
+        "operation": api_name(GOALS[state].operation),
+        "domain_id": params["domain_id"],
+        "state": state,
+        "requested": requested,
+        "check_mode": check_mode,
+    }
+    if params["domain_name"] is not None:
+        fields["domain_name"] = params["domain_name"]
+    return fields
+
+
+def _run(
+    module: VoiceIDModule,
+    state: str,
+    client: VoiceIDClient,
+    use_list: bool,
+    journal: AnyJournal,
+    summary: Dict[str, Any],
+    skipped: List[InvalidSpeakerId],
+) -> NoReturn:
+    """Resolve the domain, run the engine for one speaker or many, and report; summary (the journal's `end`
+    line) gets the result's summary."""
+    params = module.params
     with stopping_on_signals(client):
         with module.failing_on_errors():
             domain_id = resolve_domain_id(client, params["domain_id"], params["domain_name"])
-        if not bulk:
-            change_one_speaker(module, client, domain_id, state)
+        if params["speaker_ids"] is None:
+            _change_one_speaker(module, client, domain_id, state, journal, summary)
         invalid = {item.index for item in skipped}
         valid = [speaker_id for index, speaker_id in enumerate(params["speaker_ids"]) if index not in invalid]
         with module.failing_on_errors(context=f" in domain {domain_id}", speaker_ids=set(valid)):
-            run = SpeakerRun(client, domain_id, valid, state, module.check_mode, use_list=rates["list_speakers"] > 0)
+            run = SpeakerRun(client, domain_id, valid, state, module.check_mode, use_list=use_list, journal=journal)
             outcome = run.run()
 
     result: Dict[str, Any] = outcome.result(speakers=False)
-    result["summary"] = run_summary(outcome, invalid=len(skipped))
+    result["summary"] = dict(run_summary(outcome, invalid=len(skipped)), **client.request_counts())
+    summary.update(result["summary"])
+    if outcome.abort is not None:
+        summary["stopped"] = outcome.abort.code  # why the run stopped: Interrupted after a signal
     if params["on_invalid"] == ON_INVALID_SKIP:
         result["invalid"] = [item.as_result() for item in skipped]
     if module._diff:
@@ -70,28 +113,44 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
         module.warn(warning)
     if skipped:
         module.warn(skipped_warning(skipped))
+    _warn_lost(module, journal)
     message = outcome.failure_message(explain=module.explain, region=client.region)
     # The speakers' facts are made from the run's records as they are printed (100,000 with as many speakers):
     # never all at once where ansible-core's result handling can print them one by one.
     module.exit_with_speakers(result, outcome.iter_speakers, len(outcome.requested), message)
 
 
-def change_one_speaker(module: VoiceIDModule, client: VoiceIDClient, domain_id: str, state: str) -> NoReturn:
+def _change_one_speaker(
+    module: VoiceIDModule,
+    client: VoiceIDClient,
+    domain_id: str,
+    state: str,
+    journal: AnyJournal,
+    summary: Dict[str, Any],
+) -> NoReturn:
     speaker_id = module.params["speaker_id"]
     try:
-        one = change_one(client, domain_id, speaker_id, state, module.check_mode)
+        one = change_one(client, domain_id, speaker_id, state, module.check_mode, journal)
     except VoiceIDError as error:
-        module.fail_voiceid(
-            error, f" in domain {domain_id}", [speaker_id], summary=one_summary(False, error.api_error.code)
-        )
+        failed = dict(one_summary(False, error.api_error.code), **client.request_counts())
+        summary.update(failed)
+        module.fail_voiceid(error, f" in domain {domain_id}", [speaker_id], summary=failed)
     result: Dict[str, Any] = {
         "changed": one.changed,
         "speaker": one.speaker(domain_id, speaker_id),
-        "summary": one_summary(one.changed),
+        "summary": dict(one_summary(one.changed), **client.request_counts()),
     }
+    summary.update(result["summary"])
+    _warn_lost(module, journal)
     if module._diff:
         result["diff"] = one.diff()
     module.exit_json(**result)
+
+
+def _warn_lost(module: VoiceIDModule, journal: AnyJournal) -> None:
+    lost = journal.lost()
+    if lost is not None:
+        module.warn(lost)
 
 
 def skipped_warning(skipped: List[InvalidSpeakerId]) -> str:

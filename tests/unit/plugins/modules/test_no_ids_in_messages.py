@@ -134,8 +134,8 @@ CASES = [
     pytest.param(
         voiceid_speaker_optout.main,
         {"speaker_id": UNREADABLE},
-        echoing("DescribeSpeaker", "ThrottlingException", UNREADABLE, 400, times=100),
-        id="optout-one-throttled-for-good",
+        echoing("DescribeSpeaker", "InternalServerException", UNREADABLE, 500, times=100),
+        id="optout-one-failing-for-good",
     ),
     pytest.param(voiceid_speaker_optout.main, {"speaker_id": UNKNOWN_GENERATED}, nothing, id="optout-one-unknown"),
     pytest.param(

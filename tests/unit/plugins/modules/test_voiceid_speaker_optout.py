@@ -25,6 +25,13 @@ from ansible_collections.speakerops.voiceid.tests.unit.support.samples import On
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import bulk_args
 
 main = voiceid_speaker_optout.main
+
+
+def counts(summary: Dict[str, Any]) -> Dict[str, Any]:
+    """The summary's counts of ids (without throttled and retried, which count requests)."""
+    return {key: value for key, value in summary.items() if key not in ("throttled", "retried")}
+
+
 SPEAKER = OneSpeaker(last_accessed=True)
 facts = SPEAKER.facts
 expect_describe = SPEAKER.expect_describe
@@ -184,17 +191,36 @@ def test_transient_errors_are_retried(
     assert all(0.0 <= pause <= 8.0 for pause in sleeps)
 
 
-def test_retries_are_bounded(voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]) -> None:
-    add_errors(voiceid, "describe_speaker", "ThrottlingException", 10)
+def test_faults_are_retried_a_bounded_number_of_times(
+    voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]
+) -> None:
+    add_errors(voiceid, "describe_speaker", "InternalServerException", 10, 500)
 
     result, failed = run_module(main, args())
 
     assert failed
     assert len(sleeps) == 9  # ten attempts, nine pauses between them
     assert result["msg"] == (
-        f"Failed to describe speaker in domain {DOMAIN_ID}: ThrottlingException: ThrottlingException from the service"
+        f"Failed to describe speaker in domain {DOMAIN_ID}: InternalServerException: InternalServerException from"
+        " the service"
     )
-    assert result["error"]["code"] == "ThrottlingException"
+    assert result["error"]["code"] == "InternalServerException"
+
+
+def test_throttling_never_fails_a_request_by_itself(
+    voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]
+) -> None:
+    """Far more throttled answers than the attempts a fault gets, then faults: the throttles did not count."""
+    add_errors(voiceid, "describe_speaker", "ThrottlingException", 25)
+    add_errors(voiceid, "describe_speaker", "InternalServerException", 9, 500)
+    expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+    expect_opt_out(voiceid, CUSTOMER_ID)
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert len(sleeps) == 25 + 9
 
 
 @pytest.mark.parametrize(
@@ -237,7 +263,7 @@ def test_permanent_errors_fail_at_once(
     where = f"{DOMAIN_ID} (region eu-west-2)" if fields.get("ResourceType") == "DOMAIN" else DOMAIN_ID
     assert result["msg"].startswith(f"Failed to {action} in domain {where}: {code}: {code} from the service")
     assert CUSTOMER_ID not in result["msg"]
-    assert result["summary"] == {
+    assert counts(result["summary"]) == {
         "requested": 1,
         "invalid": 0,
         "duplicates": 0,
@@ -317,7 +343,7 @@ def test_bulk_result(fake_service: FakeVoiceID, run_module: ModuleRunner, check_
         "brand-new",
         "enrolled",
     ]
-    assert result["summary"] == {
+    assert counts(result["summary"]) == {
         "requested": 4,
         "invalid": 0,
         "duplicates": 1,
@@ -468,7 +494,7 @@ def test_on_invalid_skip_leaves_invalid_ids_out_and_goes_on(
         },
         {"index": 3, "speaker_id": "", "rule": "is empty"},
     ]
-    assert result["summary"] == {
+    assert counts(result["summary"]) == {
         "requested": 6,
         "invalid": 2,
         "duplicates": 1,
@@ -515,7 +541,7 @@ def test_summary_counts_failures_by_code(fake_service: FakeVoiceID, run_module: 
     result, failed = run_module(main, bulk_args("enrolled", "denied", "out", "brand-new", "denied"), check_mode=False)
 
     assert failed
-    assert result["summary"] == {
+    assert counts(result["summary"]) == {
         "requested": 5,
         "invalid": 0,
         "duplicates": 1,
