@@ -20,6 +20,7 @@ from emulator_support import ACTIVE_DOMAIN
 from emulator_support import base_seed
 from emulator_support import make_client
 from voiceid_emulator import EmulatorControl
+from voiceid_emulator.model import IMPLEMENTED_OPERATIONS
 
 URL = re.compile(r"http://127\.0\.0\.1:\d+")
 # The console script pip installed beside this Python, as a user runs it.
@@ -149,6 +150,14 @@ def test_cli_help_documents_the_options() -> None:
     ):
         assert option in result.stdout
     assert result.stdout.startswith("usage: voiceid-emulator")
+
+
+def test_cli_help_names_every_implemented_operation() -> None:
+    result = subprocess.run(
+        [*EMULATOR, "--help"], cwd=pathlib.Path(sys.executable).parent, capture_output=True, text=True, timeout=30
+    )
+    section = result.stdout.split("implemented operations:", 1)[1].split("State is kept", 1)[0]
+    assert sorted(re.findall(r"[A-Z][A-Za-z]+", section)) == sorted(IMPLEMENTED_OPERATIONS)
 
 
 def test_python_dash_m_is_the_same_command() -> None:

@@ -248,6 +248,7 @@ def test_watchlists_and_fraudsters_page(server: EmulatorServer, client: t.Any) -
     document = seed()
     document["domains"][0]["watchlists"] = [{"name": f"w{number}"} for number in range(4)]
     document["domains"][0]["fraudsters"] = [{"watchlists": ["w1"]} for _number in range(5)]
+    server.configure(max_watchlists_per_domain=5)  # AWS's quota is 3: five watchlists make three pages of two
     server.load_seed(document)
     watchlists = list(
         client.get_paginator("list_watchlists").paginate(DomainId=DOMAIN, PaginationConfig={"PageSize": 2})

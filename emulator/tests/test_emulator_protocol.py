@@ -180,7 +180,7 @@ def test_unknown_operations(emulator: EmulatorServer, target: str, fragment: str
 def test_unknown_operation_through_boto3(emulator: EmulatorServer) -> None:
     client = make_client(emulator.url)
     with pytest.raises(botocore.exceptions.ClientError) as caught:
-        client.describe_watchlist(DomainId=ACTIVE_DOMAIN, WatchlistId="W" * 22)
+        client.list_speaker_enrollment_jobs(DomainId=ACTIVE_DOMAIN)
     assert caught.value.response["Error"]["Code"] == "UnknownOperationException"
 
 

@@ -1,6 +1,6 @@
 # Copyright: Contributors to the speakerops.voiceid project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The README's table of configuration keys says what the code does: every key, each with its default."""
+"""The README says what the code does: every configuration key with its default, every operation emulated."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typing as t
 
 from voiceid_emulator.config import CONFIG_KEYS
 from voiceid_emulator.config import default_config
+from voiceid_emulator.model import IMPLEMENTED_OPERATIONS
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
@@ -44,3 +45,10 @@ def test_the_readme_gives_each_key_its_default() -> None:
         if table[key] != as_written(value)
     }
     assert wrong == {}
+
+
+def test_the_readme_lists_every_emulated_operation() -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## What is emulated", 1)[1]
+    paragraph = section.split("Operations: ", 1)[1].split("\n\n", 1)[0]
+    assert sorted(re.findall(r"`([A-Za-z]+)`", paragraph)) == sorted(IMPLEMENTED_OPERATIONS)

@@ -61,8 +61,11 @@ options:
   wait:
     description:
       - After a change of KMS key, wait until Voice ID has re-encrypted the domain (C(DescribeDomain) every few
-        seconds, at most every 15 seconds). Also waits for a re-encryption already under way when the task
-        changes nothing.
+        seconds, at most every 15 seconds). Also waits for a re-encryption to the key O(kms_key_id) names that is
+        already under way (a rerun after a timeout). A task without O(kms_key_id) never waits for a
+        re-encryption it did not start.
+      - A re-encryption to the key O(kms_key_id) names that Voice ID reports as C(FAILED) fails the task, rerun or
+        not, as that key is not in effect.
       - Without O(wait), the module returns while RV(domain.server_side_encryption_update_details.update_status)
         is still C(IN_PROGRESS).
     type: bool
@@ -71,6 +74,8 @@ options:
     description:
       - How many seconds to wait for the re-encryption before the module fails. The re-encryption goes on at AWS
         after that; running the task again waits again.
+      - V(0) does not wait. The module reads the status once (C(DescribeDomain)) and returns it, failing only if
+        the re-encryption has already failed.
     type: int
     default: 900
   request_rates:
@@ -172,6 +177,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+answer_lost:
+  description:
+    - V(true) when the task deleted the domain but the answer to C(DeleteDomain) was lost (an internal server
+      error, a read timeout or a connection closed after the request was sent), though the domain existed when the task
+      read it, the task sent the deletion, and a later answer found it gone. The task reports V(changed=true).
+  returned: with O(state=absent), when the answer to the deletion was lost
+  type: bool
+  sample: true
 domain:
   description:
     - The domain after the task, with the keys of RV(speakerops.voiceid.voiceid_domain_info#module:domains)

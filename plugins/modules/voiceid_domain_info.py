@@ -17,7 +17,8 @@ description:
     either, every domain of the account and region is returned. Voice ID does not make names unique, so more
     than one domain can match O(domain_name).
   - A domain id or a name that matches no domain gives an empty list, not a failure.
-  - Each domain's tags are read with C(ListTagsForResource), one request per domain.
+  - Each domain's tags are read with C(ListTagsForResource), one request per domain. A domain that another
+    writer deletes between its listing and the read of its tags is left out, with a warning naming its id.
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:

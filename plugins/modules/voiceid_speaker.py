@@ -186,6 +186,14 @@ speaker:
       returned: when the service reports it
       type: str
       sample: "2026-01-15T13:00:00+00:00"
+    answer_lost:
+      description:
+        - V(true) when the task changed the speaker but the answer to its write was lost (an internal server
+          error, a read timeout or a connection closed after the request was sent) and the change was confirmed
+          by a later answer (a deletion's retry that finds the speaker gone, or a read).
+      returned: when the answer to the speaker's write was lost
+      type: bool
+      sample: true
 speakers:
   description:
     - With O(speaker_ids), the facts of every requested speaker, in request order, with the keys of RV(speaker).
@@ -202,6 +210,14 @@ changed_speaker_ids:
   type: list
   elements: str
   sample: ["customer-0042", "id#AbCdEfGhIjKlMnOpQrStUv"]
+answers_lost:
+  description:
+    - How many of the speakers in RV(changed_speaker_ids) were changed with the answer to their write lost (see
+      RV(speakers[].answer_lost)); a write that may have been carried out is never reported as not done because a
+      retry found the speaker gone.
+  returned: with O(speaker_ids), when the answer to a write was lost
+  type: int
+  sample: 10
 failures:
   description:
     - The speakers that could not be opted out or deleted, and why.

@@ -10,10 +10,12 @@ import os
 import pathlib
 import signal
 import sys
+import textwrap
 import threading
 import typing as t
 
 from . import config as settings
+from .model import IMPLEMENTED_OPERATIONS
 from .seed import load_seed_file
 from .seed import read_mapping_file
 from .server import EmulatorServer
@@ -26,10 +28,11 @@ The URL (e.g. http://127.0.0.1:43123) is printed as the first line of standard o
 The server runs until SIGTERM or SIGINT, then stops cleanly and exits 0.
 """
 
-EPILOG_HEAD = """\
-implemented operations:
-  CreateDomain, DescribeDomain, UpdateDomain, DeleteDomain, ListDomains, DescribeSpeaker, OptOutSpeaker,
-  DeleteSpeaker, ListSpeakers, TagResource, UntagResource, ListTagsForResource, ListWatchlists, ListFraudsters.
+# The operations, from model.IMPLEMENTED_OPERATIONS, then what cannot be derived.
+EPILOG_HEAD = (
+    "implemented operations:\n"
+    + textwrap.fill(", ".join(IMPLEMENTED_OPERATIONS) + ".", width=112, initial_indent="  ", subsequent_indent="  ")
+    + """
   State is kept per account (from the access key, mapped in the seed's access_keys) and region (from the
   request's SigV4 credential scope).
   Any other X-Amz-Target answers 400 UnknownOperationException.
@@ -47,13 +50,15 @@ control API (same port):
 
 configuration keys (--config FILE and POST /_emulator/config):
 """
+)
 EPILOG_TAIL = """\
   A rule: {"code": "ThrottlingException", "operation": "OptOutSpeaker", "speaker_id": "cust-1",
-           "domain_id": "...", "times": 2, "conflict_type": "...", "resource_type": "...", "message": "...",
-           "status": 400}
+           "domain_id": "...", "fraudster_id": "id#...", "watchlist_id": "...", "times": 2,
+           "conflict_type": "...", "resource_type": "...", "message": "...", "status": 400}
   or, carried out and then answered otherwise: {"operation": "DeleteSpeaker", "skip": 0, "every": 3,
            "answer": "carried_out" | "reset" | "late" | "omit" | "repeat_token" | "ok", "code": "...",
-           "delay_seconds": 12, "omit": ["Domain"], "then_delete": {"domain_id": "...", "speaker_id": "..."}}
+           "delay_seconds": 12, "omit": ["Domain"],
+           "then_delete": {"domain_id": "...", "speaker_id": "..." | "fraudster_id": "..."}}
 
 seed document (JSON or YAML):
   {"account_id": "123456789012", "region": "us-east-1", "access_keys": {"AKID2": "222233334444"},

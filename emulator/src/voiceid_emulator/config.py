@@ -19,6 +19,7 @@ from .entities import REGION_PATTERN
 from .faults import FaultInjector
 from .model import matches_pattern
 from .model import operation_names
+from .quotas import RESOURCE_QUOTAS
 
 # -- checks of one value: each returns the clean value or raises ValueError naming the key ------------------
 
@@ -267,9 +268,36 @@ class EmulatorConfig:
         "verify SigV4 signatures against these keys (repeatable); unset: accept any key",
         Option(REPEAT, "AKID:SECRET"),
     )
-    max_domains: int = _key(3, Integer(0), "domains per account", Option(VALUE, "N"), "_apply_max_domains")
+    max_domains: int = _key(
+        RESOURCE_QUOTAS["domains"], Integer(0), "domains per account", Option(VALUE, "N"), "_apply_max_domains"
+    )
     max_speakers_per_domain: int = _key(
-        100_000, Integer(0), "speakers per domain", Option(VALUE, "N"), "_apply_max_speakers_per_domain"
+        RESOURCE_QUOTAS["speakers_per_domain"],
+        Integer(0),
+        "speakers per domain",
+        Option(VALUE, "N"),
+        "_apply_max_speakers_per_domain",
+    )
+    max_watchlists_per_domain: int = _key(
+        RESOURCE_QUOTAS["watchlists_per_domain"],
+        Integer(1),
+        "watchlists per domain, the default watchlist included",
+        Option(VALUE, "N"),
+        "_apply_watchlist_quotas",
+    )
+    max_fraudsters_per_watchlist: int = _key(
+        RESOURCE_QUOTAS["fraudsters_per_watchlist"],
+        Integer(0),
+        "fraudsters per watchlist",
+        Option(VALUE, "N"),
+        "_apply_watchlist_quotas",
+    )
+    max_watchlists_per_fraudster: int = _key(
+        RESOURCE_QUOTAS["watchlists_per_fraudster"],
+        Integer(1),
+        "watchlists one fraudster may belong to",
+        Option(VALUE, "N"),
+        "_apply_watchlist_quotas",
     )
     max_recorded_calls: int | None = _key(
         None,

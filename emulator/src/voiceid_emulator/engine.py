@@ -32,7 +32,7 @@ from .model import validate_request
 from .model import validate_response
 from .quotas import RateLimiter
 from .seed import load_seed
-from .service import SPEAKER_WRITES
+from .service import WRITES
 from .service import VoiceIdService
 from .store import Store
 
@@ -143,6 +143,12 @@ class VoiceIdEmulator:
 
     def _apply_max_speakers_per_domain(self, config: dict[str, t.Any]) -> None:
         self.store.max_speakers_per_domain = config["max_speakers_per_domain"]
+
+    def _apply_watchlist_quotas(self, config: dict[str, t.Any]) -> None:
+        with self.store.lock:
+            self.store.max_watchlists_per_domain = config["max_watchlists_per_domain"]
+            self.store.max_fraudsters_per_watchlist = config["max_fraudsters_per_watchlist"]
+            self.store.max_watchlists_per_fraudster = config["max_watchlists_per_fraudster"]
 
     def _apply_default_region(self, config: dict[str, t.Any]) -> None:
         with self.store.lock:
@@ -289,21 +295,23 @@ class VoiceIdEmulator:
         return document
 
     def _then_delete(self, target: t.Mapping[str, str]) -> dict[str, t.Any]:
-        """Delete a domain or speaker as another writer would; what was deleted, for the call record."""
+        """Delete a domain, speaker or fraudster as another writer would; what was deleted, for the call record."""
         now = time.time()
         with self.store.lock:
             domain = self.store.domains.get(target["domain_id"])
-            if domain is not None and "speaker_id" not in target:
+            if domain is not None and "speaker_id" not in target and "fraudster_id" not in target:
                 with domain.lock:
                     self.store.delete_domain(domain, now)
                 return {**target, "deleted": True}
             lag = self.store.list_lag
-        speaker = None
-        if domain is not None:
-            with domain.lock:
-                speaker = domain.speakers.find(target["speaker_id"])
-                if speaker is not None:
-                    domain.speakers.remove(speaker, now, lag)
+        if domain is None:
+            return {**target, "deleted": False}
+        with domain.lock:
+            if "fraudster_id" in target:
+                return {**target, "deleted": domain.fraudsters.pop(target["fraudster_id"], None) is not None}
+            speaker = domain.speakers.find(target["speaker_id"])
+            if speaker is not None:
+                domain.speakers.remove(speaker, now, lag)
         return {**target, "deleted": speaker is not None}
 
     def _bug(self, record: dict[str, t.Any], what: str, problems: t.Sequence[str]) -> tuple[int, dict[str, t.Any]]:
@@ -365,9 +373,9 @@ class VoiceIdEmulator:
         operation = _check_operation(method, target, parse_error)
         if enforce_quotas and not self.limiter.allow(*scope, operation):
             raise ApiError("ThrottlingException", "Rate exceeded")
-        # Realism: a write to a speaker is in flight for its whole latency, and a second write to the same
-        # speaker arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
-        write_window = realism and operation in SPEAKER_WRITES
+        # Realism: a write to a speaker, watchlist or fraudster is in flight for its whole latency, and a second
+        # write to the same one arriving meanwhile answers ConflictException CONCURRENT_CHANGES.
+        write_window = realism and operation in WRITES
         if not write_window:
             _sleep_ms(latency_ms)
         validate_request(operation, params)
@@ -380,7 +388,7 @@ class VoiceIdEmulator:
                 raise injection.rule.error(operation)
         if not write_window:
             return self.service.call(operation, scope, params)
-        with self.service.speaker_write(scope, params):
+        with self.service.write(scope, operation, params):
             _sleep_ms(latency_ms)
             return self.service.call(operation, scope, params)
 

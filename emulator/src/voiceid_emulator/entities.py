@@ -170,6 +170,7 @@ class Watchlist:
     created_at: float
     updated_at: float
     description: str | None = None
+    seq: int = 0  # creation order in the domain, watchlists and fraudsters alike (Domain.add_watchlist): the paging
 
     def to_api(self) -> dict[str, t.Any]:
         """The WatchlistSummary shape."""
@@ -202,6 +203,7 @@ class Fraudster:
     domain_id: str
     watchlist_ids: list[str]
     created_at: float
+    seq: int = 0  # creation order in the domain (Domain.add_fraudster): the paging position of ListFraudsters
 
     def to_api(self) -> dict[str, t.Any]:
         """The FraudsterSummary shape."""
@@ -238,6 +240,7 @@ class Domain:
     watchlists: dict[str, Watchlist] = dataclasses.field(default_factory=dict)
     fraudsters: dict[str, Fraudster] = dataclasses.field(default_factory=dict)
     seq: int = 0
+    content_seq: int = 0  # the last sequence number given to a watchlist or fraudster of the domain
     # A KMS re-encryption in progress: when it ends, and the Message it ends with (None: COMPLETED).
     sse_due: float | None = None
     sse_failure: str | None = None
@@ -267,6 +270,20 @@ class Domain:
         self.sse_update_details = details
         self.sse_due = None
         self.sse_failure = None
+
+    def add_watchlist(self, watchlist: Watchlist) -> Watchlist:
+        """Add a watchlist after the others (ListWatchlists pages in this order, by sequence number)."""
+        self.content_seq += 1
+        watchlist.seq = self.content_seq
+        self.watchlists[watchlist.watchlist_id] = watchlist
+        return watchlist
+
+    def add_fraudster(self, fraudster: Fraudster) -> Fraudster:
+        """Add a fraudster after the others (ListFraudsters pages in this order, by sequence number)."""
+        self.content_seq += 1
+        fraudster.seq = self.content_seq
+        self.fraudsters[fraudster.generated_fraudster_id] = fraudster
+        return fraudster
 
     @property
     def encryption_update_in_progress(self) -> bool:

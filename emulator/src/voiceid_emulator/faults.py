@@ -23,6 +23,8 @@ _RULE_KEYS = {
     "operation",
     "speaker_id",
     "domain_id",
+    "fraudster_id",
+    "watchlist_id",
     "times",
     "message",
     "conflict_type",
@@ -62,7 +64,7 @@ def _optional_str(document: t.Mapping[str, t.Any], key: str) -> str | None:
 
 def _default_resource_type(operation: str) -> str:
     members = input_members(operation)
-    for resource_type in ("SPEAKER", "WATCHLIST", "FRAUDSTER", "DOMAIN"):
+    for resource_type in ("SPEAKER", "FRAUDSTER", "WATCHLIST", "DOMAIN"):
         if any(member in members for member in _RESOURCE_MEMBERS[resource_type]):
             return resource_type
     return "DOMAIN"
@@ -74,13 +76,21 @@ def _possible_resource_types(operation: str) -> set[str]:
     return possible or set(resource_types())
 
 
-def rule_operations(operation: str | None, speaker_id: str | None, domain_id: str | None) -> list[str]:
-    """The implemented operations a rule with these criteria can match."""
+# The criteria that name a resource, and the input member each one matches.
+CRITERIA: dict[str, str] = {
+    "speaker_id": "SpeakerId",
+    "domain_id": "DomainId",
+    "fraudster_id": "FraudsterId",
+    "watchlist_id": "WatchlistId",
+}
+
+
+def rule_operations(operation: str | None, criteria: t.Mapping[str, str | None]) -> list[str]:
+    """The implemented operations a rule with these criteria (``CRITERIA`` keys) can match."""
     candidates = [operation] if operation is not None else list(IMPLEMENTED_OPERATIONS)
-    if speaker_id is not None:
-        candidates = [name for name in candidates if "SpeakerId" in input_members(name)]
-    if domain_id is not None:
-        candidates = [name for name in candidates if "DomainId" in input_members(name)]
+    for key, value in criteria.items():
+        if value is not None:
+            candidates = [name for name in candidates if CRITERIA[key] in input_members(name)]
     return candidates
 
 
@@ -103,6 +113,8 @@ class FaultRule:
     operation: str | None = None
     speaker_id: str | None = None
     domain_id: str | None = None
+    fraudster_id: str | None = None
+    watchlist_id: str | None = None
     times: int | None = None
     message: str | None = None
     conflict_type: str | None = None
@@ -128,23 +140,14 @@ class FaultRule:
             raise ValueError(f"rule: unknown key(s) {', '.join(unknown)}")
         answer = _check_answer(document)
         code = _check_code(document.get("code")) if answer in ERROR_ANSWERS else None
-        operation = _optional_str(document, "operation")
-        if operation is not None and operation not in IMPLEMENTED_OPERATIONS:
-            raise ValueError(
-                f"rule.operation: {operation} is not an operation the emulator answers; "
-                f"one of {', '.join(IMPLEMENTED_OPERATIONS)}"
-            )
-        speaker_id = _optional_str(document, "speaker_id")
-        domain_id = _optional_str(document, "domain_id")
-        operations = rule_operations(operation, speaker_id, domain_id)
-        if not operations:
-            taken = "SpeakerId" if speaker_id is not None else "DomainId"
-            raise ValueError(f"rule: {operation} takes no {taken}, so a rule naming one could never match")
+        operation, criteria, operations = _check_target(document)
         rule = cls(
             code=code,
             operation=operation,
-            speaker_id=speaker_id,
-            domain_id=domain_id,
+            speaker_id=criteria["speaker_id"],
+            domain_id=criteria["domain_id"],
+            fraudster_id=criteria["fraudster_id"],
+            watchlist_id=criteria["watchlist_id"],
             times=_count(document, "times", 0, None),
             skip=_count(document, "skip", 0, 0),
             every=_count(document, "every", 1, 1),
@@ -207,6 +210,10 @@ class FaultRule:
             return False
         if self.domain_id is not None and params.get("DomainId") != self.domain_id:
             return False
+        if self.fraudster_id is not None and params.get("FraudsterId") != self.fraudster_id:
+            return False
+        if self.watchlist_id is not None and params.get("WatchlistId") != self.watchlist_id:
+            return False
         return self.speaker_id is None or self.speaker_id in speaker_aliases()
 
     def applies(self, operation: str, params: t.Mapping[str, t.Any], speaker_aliases: t.Callable[[], set[str]]) -> bool:
@@ -224,16 +231,46 @@ class FaultRule:
     def error(self, operation: str) -> ApiError:
         return ApiError(t.cast(str, self.code), self.message, extra=self.extra(operation))
 
+    def named_resource_type(self) -> str | None:
+        """The resource the rule names (a speaker, fraudster or watchlist), if it names one."""
+        for kind, value in (
+            ("SPEAKER", self.speaker_id),
+            ("FRAUDSTER", self.fraudster_id),
+            ("WATCHLIST", self.watchlist_id),
+        ):
+            if value is not None:
+                return kind
+        return None
+
     def extra(self, operation: str) -> dict[str, t.Any]:
         """The error's members beyond Message when answered to ``operation``."""
         extra: dict[str, t.Any] = {}
         if self.code == "ConflictException" and self.conflict_type is not None:
             extra["ConflictType"] = self.conflict_type
         if self.code == "ResourceNotFoundException":
-            extra["ResourceType"] = self.resource_type or (
-                "SPEAKER" if self.speaker_id is not None else _default_resource_type(operation)
+            extra["ResourceType"] = (
+                self.resource_type or self.named_resource_type() or _default_resource_type(operation)
             )
         return extra
+
+
+def _check_target(document: t.Mapping[str, t.Any]) -> tuple[str | None, dict[str, str | None], list[str]]:
+    """The rule's operation and criteria, and the operations it can match (at least one)."""
+    operation = _optional_str(document, "operation")
+    if operation is not None and operation not in IMPLEMENTED_OPERATIONS:
+        raise ValueError(
+            f"rule.operation: {operation} is not an operation the emulator answers; "
+            f"one of {', '.join(IMPLEMENTED_OPERATIONS)}"
+        )
+    criteria = {key: _optional_str(document, key) for key in CRITERIA}
+    operations = rule_operations(operation, criteria)
+    if not operations:
+        named = [CRITERIA[key] for key, value in criteria.items() if value is not None]
+        if operation is not None:
+            missing = next(member for member in named if member not in input_members(operation))
+            raise ValueError(f"rule: {operation} takes no {missing}, so a rule naming one could never match")
+        raise ValueError(f"rule: no operation takes {' and '.join(named)} together, so the rule could never match")
+    return operation, criteria, operations
 
 
 def _check_answer(document: t.Mapping[str, t.Any]) -> str:
@@ -313,10 +350,14 @@ def _check_then_delete(value: t.Any) -> dict[str, str] | None:
     if (
         not isinstance(value, dict)
         or "domain_id" not in value
-        or set(value) - {"domain_id", "speaker_id"}
+        or set(value) - {"domain_id", "speaker_id", "fraudster_id"}
+        or {"speaker_id", "fraudster_id"} <= set(value)
         or not all(isinstance(item, str) and item for item in value.values())
     ):
-        raise ValueError('rule.then_delete: {"domain_id": ID} or {"domain_id": ID, "speaker_id": ID}')
+        raise ValueError(
+            'rule.then_delete: {"domain_id": ID}, {"domain_id": ID, "speaker_id": ID} or '
+            '{"domain_id": ID, "fraudster_id": ID}'
+        )
     return dict(value)
 
 

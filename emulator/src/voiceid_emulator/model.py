@@ -21,11 +21,18 @@ TARGET_PREFIX = "VoiceID"
 
 # Operations the emulator answers. Every other Voice ID operation answers UnknownOperationException.
 IMPLEMENTED_OPERATIONS: tuple[str, ...] = (
+    "AssociateFraudster",
     "CreateDomain",
+    "CreateWatchlist",
     "DeleteDomain",
+    "DeleteFraudster",
     "DeleteSpeaker",
+    "DeleteWatchlist",
     "DescribeDomain",
+    "DescribeFraudster",
     "DescribeSpeaker",
+    "DescribeWatchlist",
+    "DisassociateFraudster",
     "ListDomains",
     "ListFraudsters",
     "ListSpeakers",
@@ -35,6 +42,7 @@ IMPLEMENTED_OPERATIONS: tuple[str, ...] = (
     "TagResource",
     "UntagResource",
     "UpdateDomain",
+    "UpdateWatchlist",
 )
 
 

@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Paging of every List* operation: one table of page sizes and result keys, one way to answer a page.
 
-Each listing is a sequence of entries in a stable order, each with a position (an increasing integer: a
-speaker's or domain's creation sequence number, or the 1-based index of a watchlist or fraudster); a page is
-the entries after the position the request's NextToken carries. ``Pager.respond`` answers every List* call.
+Each listing is a sequence of entries in a stable order, each with a position (an increasing integer: the
+creation sequence number of a speaker, a domain, or a watchlist or fraudster in its domain); a page is the
+entries after the position the request's NextToken carries, so that pages neither skip nor repeat entries while
+others are added or deleted. ``Pager.respond`` answers every List* call.
 
 NextToken: opaque, signed, bound to the request it was issued for, and expiring.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import hashlib
 import hmac
 import json
@@ -130,9 +132,11 @@ class Pager:
         return result
 
 
-def indexed_page(
-    items: t.Sequence[T], after: int, limit: int, to_api: t.Callable[[T], dict[str, t.Any]]
+def sequenced_page(
+    items: t.Sequence[T], after: int, limit: int, seq: t.Callable[[T], int], to_api: t.Callable[[T], dict[str, t.Any]]
 ) -> tuple[Entries, bool]:
-    """A page of ``items`` (in their stable order) whose positions are their 1-based indexes."""
-    page = items[after : after + limit]
-    return [(after + number, to_api(item)) for number, item in enumerate(page, start=1)], after + limit < len(items)
+    """A page of ``items`` (in the increasing order of their sequence numbers ``seq``): up to ``limit`` of those
+    after position ``after``, as (position, API document), and whether more follow."""
+    start = bisect.bisect_right([seq(item) for item in items], after)
+    page = items[start : start + limit]
+    return [(seq(item), to_api(item)) for item in page], start + limit < len(items)

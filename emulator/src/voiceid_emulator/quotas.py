@@ -15,9 +15,11 @@ import typing as t
 
 # AWS's default Voice ID request-rate quotas (requests per second, per account and region), kept here on their
 # own and never imported from the collection, so that the collection's limiter is checked against an independent
-# table. Source: "Voice ID quotas" in the Amazon Connect Administrator Guide's service quotas page
-# (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html#voiceid-quotas):
-# speaker operations 10/s, ListSpeakers 5/s, domain operations 2/s, EvaluateSession 60/s.
+# table. Source: "Connect Customer Voice ID Service API throttling quotas" in the Amazon Connect Administrator
+# Guide's service quotas page
+# (https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html#voiceid-api-quotas):
+# EvaluateSession 60/s; the domain operations 2/s; ListSpeakers 5/s; DescribeSpeaker, OptOutSpeaker, DeleteSpeaker,
+# DescribeFraudster and DeleteFraudster 10/s; TagResource, UntagResource and ListTagsForResource 2/s.
 DEFAULT_RATES: dict[str, float] = {
     "CreateDomain": 2.0,
     "DeleteDomain": 2.0,
@@ -29,14 +31,39 @@ DEFAULT_RATES: dict[str, float] = {
     "OptOutSpeaker": 10.0,
     "UpdateDomain": 2.0,
     "EvaluateSession": 60.0,
-    # Not found in AWS's published Voice ID quota table (searched the Administrator Guide's service quotas page
-    # and the API reference): the rates of the tag, watchlist and fraudster listing operations are unknown, so
-    # the emulator uses the lowest documented Voice ID rate (2/s, the domain operations') as a conservative value.
     "TagResource": 2.0,
     "UntagResource": 2.0,
     "ListTagsForResource": 2.0,
+    "DescribeFraudster": 10.0,
+    "DeleteFraudster": 10.0,
+    # Not in AWS's published table: the rates of the watchlist operations, of AssociateFraudster and
+    # DisassociateFraudster, and of the watchlist and fraudster listings are unknown, so the emulator uses the
+    # lowest documented Voice ID rate (2/s, the domain operations') as a conservative value.
+    "CreateWatchlist": 2.0,
+    "DescribeWatchlist": 2.0,
+    "UpdateWatchlist": 2.0,
+    "DeleteWatchlist": 2.0,
     "ListWatchlists": 2.0,
+    "AssociateFraudster": 2.0,
+    "DisassociateFraudster": 2.0,
     "ListFraudsters": 2.0,
+}
+
+# AWS's default Voice ID resource quotas: how many of a thing the service holds (configuration keys max_<name>,
+# config.py, take their defaults from here). Source: "Connect Customer Voice ID service quotas" in the same page
+# (#voiceid-quotas): 3 domains (per account and region), 100,000 speakers per domain, 3 watchlists per domain
+# "including the default watchlist of a domain", 500 fraudsters per watchlist. A breach is answered with
+# ServiceQuotaExceededException (CreateDomain, OptOutSpeaker of a new speaker, CreateWatchlist,
+# AssociateFraudster).
+RESOURCE_QUOTAS: dict[str, int] = {
+    "domains": 3,
+    "speakers_per_domain": 100_000,
+    "watchlists_per_domain": 3,
+    "fraudsters_per_watchlist": 500,
+    # Not in AWS's table: how many watchlists one fraudster may belong to. AssociateFraudster's
+    # ServiceQuotaExceededException says there is a bound; the emulator takes the watchlists-per-domain quota,
+    # which bounds it anyway (lower the configuration key to exercise it).
+    "watchlists_per_fraudster": 3,
 }
 
 

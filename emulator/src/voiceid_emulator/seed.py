@@ -338,6 +338,11 @@ class _SeedLoader:
                 continue
             if name in names:
                 raise SeedError(f"{where}.name: duplicate watchlist name {name}")
+            if len(domain.watchlists) >= self.store.max_watchlists_per_domain:
+                raise SeedError(
+                    f"{where}: a domain holds at most {self.store.max_watchlists_per_domain} watchlists, "
+                    "its default watchlist included"
+                )
             names.add(name)
             watchlist_id = document.get("watchlist_id")
             if watchlist_id is None:
@@ -351,8 +356,8 @@ class _SeedLoader:
                 _check_shape(description, "WatchlistDescription", f"{where}.description")
             created_at = _time(document, "created_at", where, self.now)
             updated_at = _time(document, "updated_at", where, created_at)
-            domain.watchlists[watchlist_id] = Watchlist(
-                watchlist_id, domain.domain_id, name, False, created_at, updated_at, description
+            domain.add_watchlist(
+                Watchlist(watchlist_id, domain.domain_id, name, False, created_at, updated_at, description)
             )
 
     def load_fraudsters(self, domain: Domain, documents: t.Any, what: str) -> None:
@@ -384,8 +389,24 @@ class _SeedLoader:
                     raise SeedError(f"{where}.watchlists: no watchlist {reference!r} in the domain")
                 if watchlist_id not in watchlist_ids:
                     watchlist_ids.append(watchlist_id)
+            self._check_memberships(domain, watchlist_ids, where)
             created_at = _time(document, "created_at", where, self.now)
-            domain.fraudsters[fraudster_id] = Fraudster(fraudster_id, domain.domain_id, watchlist_ids, created_at)
+            domain.add_fraudster(Fraudster(fraudster_id, domain.domain_id, watchlist_ids, created_at))
+
+    def _check_memberships(self, domain: Domain, watchlist_ids: list[str], where: str) -> None:
+        """The watchlists-per-fraudster and fraudsters-per-watchlist quotas, for one more fraudster."""
+        store = self.store
+        if len(watchlist_ids) > store.max_watchlists_per_fraudster:
+            raise SeedError(
+                f"{where}.watchlists: a fraudster belongs to at most {store.max_watchlists_per_fraudster} watchlists"
+            )
+        for watchlist_id in watchlist_ids:
+            members = sum(watchlist_id in fraudster.watchlist_ids for fraudster in domain.fraudsters.values())
+            if members >= store.max_fraudsters_per_watchlist:
+                raise SeedError(
+                    f"{where}.watchlists: watchlist {domain.watchlists[watchlist_id].name} already holds the "
+                    f"maximum of {store.max_fraudsters_per_watchlist} fraudsters"
+                )
 
     def _check_capacity(self, domain: Domain, adding: int, what: str) -> None:
         if len(domain.speakers) + adding > self.store.max_speakers_per_domain:
@@ -466,7 +487,6 @@ class _SeedLoader:
 
 def load_seed(store: Store, seed: t.Mapping[str, t.Any] | None) -> None:
     """Replace all state of ``store`` with ``seed``. Atomic: on SeedError nothing changes."""
-    staging = Store(store.rng, store.max_domains, store.max_speakers_per_domain, store.configured_region)
-    staging.kms_update_delay = store.kms_update_delay
+    staging = store.staging()
     _SeedLoader(staging).load(seed or {})
     store.replace_with(staging)

@@ -12,21 +12,60 @@ import typing as t
 
 from .entities import MAX_TAGS
 from .entities import Domain
+from .entities import Fraudster
 from .entities import Speaker
+from .entities import Watchlist
 from .errors import ApiError
 from .errors import conflict
 from .errors import resource_not_found
 from .paging import Entries
 from .paging import Pager
-from .paging import indexed_page
+from .paging import sequenced_page
 from .store import Store
 
 Scope = tuple[str, str]  # (account id, region) of the request
+
+
+class ClientToken(t.NamedTuple):
+    """A create request's ClientToken: its key in the store (None: no token), the fingerprint of the request's
+    other parameters, and the id of what an earlier request with the same token and parameters created."""
+
+    key: tuple[str, str, str, str] | None
+    fingerprint: str
+    created_id: str | None
+
+
 # Operations on what a domain holds (speakers, watchlists, fraudsters): they take the domain's own lock.
+# (CreateWatchlist is not one: it also reads and writes the store's client tokens, under the store's lock.)
 CONTENT_OPERATIONS = frozenset(
-    {"DescribeSpeaker", "OptOutSpeaker", "DeleteSpeaker", "ListSpeakers", "ListWatchlists", "ListFraudsters"}
+    {
+        "DescribeSpeaker",
+        "OptOutSpeaker",
+        "DeleteSpeaker",
+        "ListSpeakers",
+        "DescribeWatchlist",
+        "UpdateWatchlist",
+        "DeleteWatchlist",
+        "ListWatchlists",
+        "DescribeFraudster",
+        "DeleteFraudster",
+        "AssociateFraudster",
+        "DisassociateFraudster",
+        "ListFraudsters",
+    }
 )
-SPEAKER_WRITES = frozenset({"OptOutSpeaker", "DeleteSpeaker"})
+# Writes to one resource, by the input member that names it (realism: a second write to the same resource while
+# one is in flight answers ConflictException CONCURRENT_CHANGES).
+WRITES: dict[str, str] = {
+    "OptOutSpeaker": "SpeakerId",
+    "DeleteSpeaker": "SpeakerId",
+    "UpdateWatchlist": "WatchlistId",
+    "DeleteWatchlist": "WatchlistId",
+    "DeleteFraudster": "FraudsterId",
+    "AssociateFraudster": "FraudsterId",
+    "DisassociateFraudster": "FraudsterId",
+}
+_WRITTEN = {"SpeakerId": "speaker", "WatchlistId": "watchlist", "FraudsterId": "fraudster"}
 
 
 class VoiceIdService:
@@ -48,15 +87,16 @@ class VoiceIdService:
             return t.cast(dict[str, t.Any], handler(scope, params))
 
     @contextlib.contextmanager
-    def speaker_write(self, scope: Scope, params: t.Mapping[str, t.Any]) -> t.Iterator[None]:
-        """Realism: a write to a speaker while another write to that speaker is in flight is refused with
-        ConflictException CONCURRENT_CHANGES (a conflict type AWS documents as transient)."""
-        key = self.write_key(scope, params)
+    def write(self, scope: Scope, operation: str, params: t.Mapping[str, t.Any]) -> t.Iterator[None]:
+        """Realism: a write to a speaker, watchlist or fraudster while another write to it is in flight is refused
+        with ConflictException CONCURRENT_CHANGES (a conflict type AWS documents as transient)."""
+        member = WRITES[operation]
+        key = self.write_key(scope, params, member)
         with self.in_flight_lock:
             if key in self.in_flight:
                 raise conflict(
                     "CONCURRENT_CHANGES",
-                    "Another change to this speaker is in progress; retry the request.",
+                    f"Another change to this {_WRITTEN[member]} is in progress; retry the request.",
                 )
             self.in_flight.add(key)
         try:
@@ -65,9 +105,11 @@ class VoiceIdService:
             with self.in_flight_lock:
                 self.in_flight.discard(key)
 
-    def write_key(self, scope: Scope, params: t.Mapping[str, t.Any]) -> tuple[str, ...]:
-        """One key per speaker, whichever of its ids the request names."""
+    def write_key(self, scope: Scope, params: t.Mapping[str, t.Any], member: str = "SpeakerId") -> tuple[str, ...]:
+        """One key per speaker (whichever of its ids the request names), watchlist or fraudster."""
         domain_id = str(params.get("DomainId", ""))
+        if member != "SpeakerId":  # watchlists and fraudsters have one id each
+            return (*scope, domain_id, member, str(params.get(member, "")))
         speaker_id = str(params.get("SpeakerId", ""))
         with self.store.lock:
             domain = self.store.find_domain(scope, domain_id)
@@ -103,6 +145,23 @@ class VoiceIdService:
             raise conflict(
                 "DOMAIN_NOT_ACTIVE", f"The domain {domain.domain_id} is not active (status {domain.status})."
             )
+
+    @staticmethod
+    def watchlist(domain: Domain, watchlist_id: str) -> Watchlist:
+        watchlist = domain.watchlists.get(watchlist_id)
+        if watchlist is None:
+            raise resource_not_found(
+                "WATCHLIST", f"The watchlist {watchlist_id} does not exist in domain {domain.domain_id}."
+            )
+        return watchlist
+
+    @staticmethod
+    def fraudster(domain: Domain, fraudster_id: str) -> Fraudster:
+        fraudster = domain.fraudsters.get(fraudster_id)
+        if fraudster is None:
+            # The fraudster id is sensitive (the model says so): it is not repeated in the message.
+            raise resource_not_found("FRAUDSTER", f"The fraudster does not exist in domain {domain.domain_id}.")
+        return fraudster
 
     @staticmethod
     def speaker(domain: Domain, speaker_id: str) -> Speaker:
@@ -195,23 +254,36 @@ class VoiceIdService:
 
         return self.pager.respond("ListDomains", scope, params, read)
 
+    def client_token(self, operation: str, scope: Scope, params: t.Mapping[str, t.Any]) -> ClientToken:
+        """CreateDomain / CreateWatchlist idempotency (call with the store's lock held): the request's token, and
+        what an earlier request with the same token and parameters created. The same token with other parameters
+        answers ConflictException."""
+        fingerprint = json.dumps({key: value for key, value in params.items() if key != "ClientToken"}, sort_keys=True)
+        token = params.get("ClientToken")
+        if token is None:
+            return ClientToken(None, fingerprint, None)
+        key = (*scope, operation, token)
+        seen = self.store.client_tokens.get(key)
+        if seen is None:
+            return ClientToken(key, fingerprint, None)
+        if seen[0] != fingerprint:
+            raise ApiError(
+                "ConflictException", f"The ClientToken was already used by a {operation} request with other parameters."
+            )
+        return ClientToken(key, fingerprint, seen[1])
+
+    def remember(self, token: ClientToken, created_id: str) -> None:
+        if token.key is not None:
+            self.store.client_tokens[token.key] = (token.fingerprint, created_id)
+
     def op_CreateDomain(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         store = self.store
         account_id, region = scope
-        token = params.get("ClientToken")
-        fingerprint = json.dumps({key: value for key, value in params.items() if key != "ClientToken"}, sort_keys=True)
-        token_key = (account_id, region, token) if token is not None else None
-        if token_key is not None and token_key in store.client_tokens:
-            seen_fingerprint, domain_id = store.client_tokens[token_key]
-            if seen_fingerprint != fingerprint:
-                raise ApiError(
-                    "ConflictException",
-                    "The ClientToken was already used by a CreateDomain request with other parameters.",
-                )
-            existing = store.find_domain(scope, domain_id)
-            if existing is not None:
-                existing.settle(time.time())
-                return {"Domain": existing.to_api()}
+        token = self.client_token("CreateDomain", scope, params)
+        existing = store.find_domain(scope, token.created_id) if token.created_id is not None else None
+        if existing is not None:
+            existing.settle(time.time())
+            return {"Domain": existing.to_api()}
         tags = checked_tags(params.get("Tags") or [], {})
         if len(store.domains_in(scope)) >= store.max_domains:
             raise ApiError(
@@ -228,8 +300,7 @@ class VoiceIdService:
             tags=tags,
         )
         store.add_domain(domain)
-        if token_key is not None:
-            store.client_tokens[token_key] = (fingerprint, domain.domain_id)
+        self.remember(token, domain.domain_id)
         return {"Domain": domain.to_api()}
 
     def op_UpdateDomain(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
@@ -275,13 +346,150 @@ class VoiceIdService:
         return {"Tags": self.domain_by_arn(scope, params["ResourceArn"]).tag_list()}
 
     # -- watchlists and fraudsters ---------------------------------------------------------------------------
+    #
+    # Every domain has a default watchlist that can be neither updated nor deleted; names are unique in a domain;
+    # a fraudster belongs to at least one watchlist. Writes need an ACTIVE domain, as the speaker writes do.
+
+    def op_CreateWatchlist(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        # Under the store's lock (not a content operation): the client token and the watchlist are one step.
+        domain = self.domain(scope, params["DomainId"])
+        token = self.client_token("CreateWatchlist", scope, params)
+        with domain.lock:
+            existing = domain.watchlists.get(token.created_id) if token.created_id is not None else None
+            if existing is not None:  # the same request again: the same watchlist, even at the quota
+                return {"Watchlist": existing.to_api()}
+            self.require_active(domain)
+            self.require_free_name(domain, params["Name"])
+            if len(domain.watchlists) >= self.store.max_watchlists_per_domain:
+                raise ApiError(
+                    "ServiceQuotaExceededException",
+                    f"The domain {domain.domain_id} already holds the maximum of "
+                    f"{self.store.max_watchlists_per_domain} watchlists, its default watchlist included.",
+                )
+            now = time.time()
+            watchlist = Watchlist(
+                self.store.new_watchlist_id(domain),
+                domain.domain_id,
+                params["Name"],
+                False,
+                now,
+                now,
+                params.get("Description"),
+            )
+            domain.add_watchlist(watchlist)
+        self.remember(token, watchlist.watchlist_id)
+        return {"Watchlist": watchlist.to_api()}
+
+    def op_DescribeWatchlist(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        domain = self.domain(scope, params["DomainId"])
+        with domain.lock:
+            return {"Watchlist": self.watchlist(domain, params["WatchlistId"]).to_api()}
+
+    def op_UpdateWatchlist(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        domain = self.domain(scope, params["DomainId"])
+        self.require_active(domain)
+        with domain.lock:
+            watchlist = self.changeable_watchlist(domain, params["WatchlistId"], "updated")
+            name = params.get("Name")
+            if name is not None and name != watchlist.name:
+                self.require_free_name(domain, name)
+                watchlist.name = name
+            if params.get("Description") is not None:  # omitted: kept (a description cannot be emptied)
+                watchlist.description = params["Description"]
+            watchlist.updated_at = time.time()
+            return {"Watchlist": watchlist.to_api()}
+
+    def op_DeleteWatchlist(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        domain = self.domain(scope, params["DomainId"])
+        self.require_active(domain)
+        with domain.lock:
+            watchlist = self.changeable_watchlist(domain, params["WatchlistId"], "deleted")
+            members = sum(watchlist.watchlist_id in fraudster.watchlist_ids for fraudster in domain.fraudsters.values())
+            if members:
+                raise conflict(
+                    "CANNOT_DELETE_NON_EMPTY_WATCHLIST",
+                    f"The watchlist {watchlist.watchlist_id} still holds {members} fraudster(s); disassociate or "
+                    "delete them first.",
+                )
+            del domain.watchlists[watchlist.watchlist_id]
+        return {}
+
+    def changeable_watchlist(self, domain: Domain, watchlist_id: str, change: str) -> Watchlist:
+        """The watchlist, unless it is the domain's default watchlist, which AWS says cannot be updated or
+        deleted (the API reference of UpdateWatchlist and DeleteWatchlist; the error is the emulator's choice)."""
+        watchlist = self.watchlist(domain, watchlist_id)
+        if watchlist.default:
+            raise ApiError(
+                "ValidationException",
+                f"1 validation error detected: the default watchlist of domain {domain.domain_id} cannot be {change}.",
+            )
+        return watchlist
+
+    @staticmethod
+    def require_free_name(domain: Domain, name: str) -> None:
+        if any(watchlist.name == name for watchlist in domain.watchlists.values()):
+            # The name is sensitive (the model says so): it is not repeated in the message.
+            raise ApiError("ConflictException", f"The domain {domain.domain_id} already has a watchlist of that name.")
+
+    def op_DescribeFraudster(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        domain = self.domain(scope, params["DomainId"])
+        with domain.lock:
+            return {"Fraudster": self.fraudster(domain, params["FraudsterId"]).to_api()}
+
+    def op_DeleteFraudster(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        domain = self.domain(scope, params["DomainId"])
+        self.require_active(domain)
+        with domain.lock:
+            del domain.fraudsters[self.fraudster(domain, params["FraudsterId"]).generated_fraudster_id]
+        return {}
+
+    def op_AssociateFraudster(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        domain = self.domain(scope, params["DomainId"])
+        self.require_active(domain)
+        store = self.store
+        with domain.lock:
+            fraudster = self.fraudster(domain, params["FraudsterId"])
+            watchlist = self.watchlist(domain, params["WatchlistId"])
+            if watchlist.watchlist_id in fraudster.watchlist_ids:  # already there: nothing to do
+                return {"Fraudster": fraudster.to_api()}
+            if len(fraudster.watchlist_ids) >= store.max_watchlists_per_fraudster:
+                raise ApiError(
+                    "ServiceQuotaExceededException",
+                    f"The fraudster already belongs to the maximum of {store.max_watchlists_per_fraudster} watchlists.",
+                )
+            members = sum(watchlist.watchlist_id in other.watchlist_ids for other in domain.fraudsters.values())
+            if members >= store.max_fraudsters_per_watchlist:
+                raise ApiError(
+                    "ServiceQuotaExceededException",
+                    f"The watchlist {watchlist.watchlist_id} already holds the maximum of "
+                    f"{store.max_fraudsters_per_watchlist} fraudsters.",
+                )
+            fraudster.watchlist_ids.append(watchlist.watchlist_id)
+            return {"Fraudster": fraudster.to_api()}
+
+    def op_DisassociateFraudster(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+        domain = self.domain(scope, params["DomainId"])
+        self.require_active(domain)
+        with domain.lock:
+            fraudster = self.fraudster(domain, params["FraudsterId"])
+            watchlist = self.watchlist(domain, params["WatchlistId"])
+            if watchlist.watchlist_id not in fraudster.watchlist_ids:  # not there: nothing to do
+                return {"Fraudster": fraudster.to_api()}
+            if len(fraudster.watchlist_ids) == 1:
+                raise conflict(
+                    "FRAUDSTER_MUST_BELONG_TO_AT_LEAST_ONE_WATCHLIST",
+                    f"The watchlist {watchlist.watchlist_id} is the fraudster's only watchlist; a fraudster belongs "
+                    "to at least one watchlist.",
+                )
+            fraudster.watchlist_ids.remove(watchlist.watchlist_id)
+            return {"Fraudster": fraudster.to_api()}
 
     def op_ListWatchlists(self, scope: Scope, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         def read(after: int, limit: int) -> tuple[Entries, bool]:
             domain = self.domain(scope, params["DomainId"])
             with domain.lock:
                 watchlists = list(domain.watchlists.values())
-            return indexed_page(watchlists, after, limit, lambda watchlist: watchlist.to_api())
+                return sequenced_page(watchlists, after, limit, lambda watchlist: watchlist.seq, Watchlist.to_api)
 
         return self.pager.respond("ListWatchlists", scope, params, read)
 
@@ -289,17 +497,15 @@ class VoiceIdService:
         def read(after: int, limit: int) -> tuple[Entries, bool]:
             domain = self.domain(scope, params["DomainId"])
             watchlist_id = params.get("WatchlistId")
-            if watchlist_id is not None and watchlist_id not in domain.watchlists:
-                raise resource_not_found(
-                    "WATCHLIST", f"The watchlist {watchlist_id} does not exist in domain {domain.domain_id}."
-                )
             with domain.lock:
+                if watchlist_id is not None:
+                    self.watchlist(domain, watchlist_id)  # ResourceNotFoundException WATCHLIST if there is none
                 fraudsters = [
                     fraudster
                     for fraudster in domain.fraudsters.values()
                     if watchlist_id is None or watchlist_id in fraudster.watchlist_ids
                 ]
-            return indexed_page(fraudsters, after, limit, lambda fraudster: fraudster.to_api())
+                return sequenced_page(fraudsters, after, limit, lambda fraudster: fraudster.seq, Fraudster.to_api)
 
         return self.pager.respond("ListFraudsters", scope, params, read)
 

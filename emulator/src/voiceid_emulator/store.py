@@ -36,6 +36,9 @@ class Store:
         self.rng = rng if rng is not None else random.Random()
         self.max_domains = max_domains
         self.max_speakers_per_domain = max_speakers_per_domain
+        self.max_watchlists_per_domain = DEFAULTS.max_watchlists_per_domain  # the default watchlist included
+        self.max_fraudsters_per_watchlist = DEFAULTS.max_fraudsters_per_watchlist
+        self.max_watchlists_per_fraudster = DEFAULTS.max_watchlists_per_fraudster
         # The region domains go to when the seed names none (configuration key default_region).
         self.configured_region = configured_region
         self.account_id = DEFAULT_ACCOUNT_ID  # the default account: unmapped access keys, domains naming none
@@ -47,8 +50,9 @@ class Store:
         self.kms_update_delay = 0.0  # seconds a KMS re-encryption stays IN_PROGRESS (kms_update_delay_seconds)
         self.kms_update_failures: dict[str, str] = {}  # KMS key id -> Message of a re-encryption that fails
         self.list_lag = 0.0  # realism: seconds a speaker change takes to show in ListSpeakers
-        # CreateDomain idempotency: (account, region, client token) -> (request fingerprint, domain id)
-        self.client_tokens: dict[tuple[str, str, str], tuple[str, str]] = {}
+        # CreateDomain and CreateWatchlist idempotency: (account, region, operation, client token) ->
+        # (request fingerprint, id of what the request created)
+        self.client_tokens: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 
     # -- accounts --------------------------------------------------------------------------------------------
 
@@ -94,17 +98,22 @@ class Store:
         self.next_domain_seq += 1
         self.domains[domain.domain_id] = domain
         if domain.watchlist_id not in domain.watchlists:
-            # AWS creates every domain with a default watchlist.
-            default = Watchlist(
-                domain.watchlist_id,
-                domain.domain_id,
-                DEFAULT_WATCHLIST_NAME,
-                True,
-                domain.created_at,
-                domain.created_at,
-                DEFAULT_WATCHLIST_DESCRIPTION,
+            # AWS creates every domain with a default watchlist: the first one.
+            others = list(domain.watchlists.values())
+            domain.watchlists = {}
+            domain.add_watchlist(
+                Watchlist(
+                    domain.watchlist_id,
+                    domain.domain_id,
+                    DEFAULT_WATCHLIST_NAME,
+                    True,
+                    domain.created_at,
+                    domain.created_at,
+                    DEFAULT_WATCHLIST_DESCRIPTION,
+                )
             )
-            domain.watchlists = {domain.watchlist_id: default, **domain.watchlists}
+            for watchlist in others:
+                domain.add_watchlist(watchlist)
         return domain
 
     def find_domain(self, scope: Scope, domain_id: str) -> Domain | None:
@@ -200,8 +209,17 @@ class Store:
                 "deleted_domains": [view(domain) for domain in self.deleted if wanted(domain)],
             }
 
+    def staging(self) -> Store:
+        """An empty store with this one's id generator and quotas, for a seed to be loaded into."""
+        staging = Store(self.rng, self.max_domains, self.max_speakers_per_domain, self.configured_region)
+        staging.max_watchlists_per_domain = self.max_watchlists_per_domain
+        staging.max_fraudsters_per_watchlist = self.max_fraudsters_per_watchlist
+        staging.max_watchlists_per_fraudster = self.max_watchlists_per_fraudster
+        staging.kms_update_delay = self.kms_update_delay
+        return staging
+
     def replace_with(self, staging: Store) -> None:
-        """Take the state of ``staging`` (a store a seed was loaded into); CreateDomain's tokens are forgotten."""
+        """Take the state of ``staging`` (a store a seed was loaded into); client tokens are forgotten."""
         with self.lock:
             self.account_id = staging.account_id
             self.default_region = staging.default_region

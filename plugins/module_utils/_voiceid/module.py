@@ -100,6 +100,8 @@ class VoiceIDModule(AnsibleAWSModule):
         """Fail with the AWS error code and message (and the conflict or resource type) in msg, and the
         same as data in `error`, as amazon.aws modules do. No request parameters and no credentials."""
         api_error = error.api_error
+        if api_error.unreachable:
+            context = ""  # the endpoint, not what the call was about: "The endpoint is unreachable: ..."
         failure: Dict[str, Any] = {
             "msg": f"{error.message}{context}: {self.explain(api_error)}",
             "error": {"code": api_error.code, "message": api_error.message},

@@ -3,7 +3,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """An in-memory, thread-safe stand-in for a boto3 voice-id client, for tests whose calls run concurrently
 (botocore's Stubber needs calls in a fixed order). Every request is checked against botocore's voice-id
-service model, as the Stubber does; answers have botocore's shapes, errors are real ClientErrors."""
+service model, as the Stubber does; answers have botocore's shapes, errors are real ClientErrors.
+
+It holds one domain with its speakers, tags, watchlists and fraudsters, and can break its answers the way a
+broken endpoint or another writer does: answers without some members (`omit`), a NextToken that never
+advances (`repeat_token`), the domain deleted after an operation's answer (`delete_after`)."""
 
 from __future__ import annotations
 
@@ -14,10 +18,13 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Optional
+from typing import Set
 from typing import Tuple
 
 import botocore.session
 from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionClosedError
+from botocore.exceptions import ReadTimeoutError
 from botocore.validate import validate_parameters
 
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OPTED_OUT_AT
@@ -45,10 +52,23 @@ class FakeVoiceID:
         self.lock = threading.Lock()
         self.speakers: List[Dict[str, Any]] = []
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
-        self.succeeded: List[Tuple[str, Dict[str, Any]]] = []  # calls answered with success
+        self.succeeded: List[Tuple[str, Dict[str, Any]]] = []  # calls carried out (see lose_answers)
         # (operation, speaker id or None) -> list of (code, status, extra fields) answered before real answers
         self.faults: Dict[Tuple[str, Optional[str]], List[Tuple[str, int, Dict[str, str]]]] = {}
         self.page_size_cap = page_size_cap
+        # operation -> (every, how, carried out so far): every every-th call carried out loses its answer
+        self.losing: Dict[str, List[Any]] = {}
+        self.lost: List[Tuple[str, Dict[str, Any]]] = []  # the calls carried out whose answer was lost
+        self.domain_arn = f"arn:aws:voiceid:eu-west-2:111122223333:domain/{domain_id}"
+        self.domain_deleted = False
+        self.tags: Dict[str, str] = {}
+        self.watchlists: List[Dict[str, Any]] = []
+        self.fraudsters: List[Dict[str, Any]] = []
+        # Broken answers: operation -> top-level members left out of its (200) answers; list operations whose
+        # NextToken never advances; operations after whose answer the domain is deleted by "another writer".
+        self.omit: Dict[str, List[str]] = {}
+        self.repeat_token: Set[str] = set()
+        self.delete_after: Set[str] = set()
         # Like a boto3 client's meta: the endpoint a module talks to (AWS's own, as with no endpoint_url).
         self.meta = types.SimpleNamespace(endpoint_url="https://voiceid.eu-west-2.amazonaws.com")
         for customer_id, status in speakers.items():
@@ -91,7 +111,37 @@ class FakeVoiceID:
     ) -> None:
         self.faults.setdefault((operation, speaker_id), []).extend([(code, status, fields)] * times)
 
+    def lose_answers(self, operation: str, every: int = 1, how: str = "InternalServerException") -> None:
+        """Every every-th call of operation that is carried out (1: each) loses its answer: the write is made,
+        then answered with how: a 5xx error code, or "ReadTimeoutError" / "ConnectionClosedError" (the answer
+        never comes: botocore's exceptions)."""
+        self.losing[operation] = [every, how, 0]
+
     # --- plumbing -----------------------------------------------------------------------------------------
+    def _answer(self, operation: str, params: Dict[str, Any], answer: Dict[str, Any]) -> Dict[str, Any]:
+        """The answer of a call that was carried out: lost if lose_answers() says so, else as the broken-answer
+        settings make it (omit, repeat_token), and the domain deleted after it if delete_after says so."""
+        self.succeeded.append((operation, dict(params)))
+        if operation in self.repeat_token and params.get("NextToken"):
+            answer["NextToken"] = params["NextToken"]
+        for member in self.omit.get(operation, []):
+            answer.pop(member, None)
+        if operation in self.delete_after:
+            self.domain_deleted = True
+        losing = self.losing.get(operation)
+        if losing is not None:
+            losing[2] += 1
+            every, how = losing[0], losing[1]
+            if losing[2] % every == 0:
+                self.lost.append((operation, dict(params)))
+                url = self.meta.endpoint_url
+                if how == "ReadTimeoutError":
+                    raise ReadTimeoutError(endpoint_url=url)
+                if how == "ConnectionClosedError":
+                    raise ConnectionClosedError(endpoint_url=url)
+                raise self._error(operation, how, f"{how}: the answer was lost", 500)
+        return answer
+
     def _enter(self, operation: str, params: Dict[str, Any]) -> None:
         operation_model = _MODEL.operation_model(operation)
         validate_parameters(params, operation_model.input_shape)
@@ -101,7 +151,7 @@ class FakeVoiceID:
             if queued:
                 code, status, fields = queued.pop(0)
                 raise self._error(operation, code, f"{code} injected", status, **fields)
-        if params["DomainId"] != self.domain_id:
+        if params.get("DomainId", self.domain_id) != self.domain_id or self.domain_deleted:
             raise self._error(operation, "ResourceNotFoundException", "Domain not found", ResourceType="DOMAIN")
 
     @staticmethod
@@ -122,7 +172,7 @@ class FakeVoiceID:
                 raise self._error(
                     "DescribeSpeaker", "ResourceNotFoundException", "Speaker not found", ResourceType="SPEAKER"
                 )
-            return {"Speaker": dict(speaker)}
+            return self._answer("DescribeSpeaker", params, {"Speaker": dict(speaker)})
 
     def opt_out_speaker(self, **params: Any) -> Dict[str, Any]:
         with self.lock:
@@ -136,8 +186,7 @@ class FakeVoiceID:
                 speaker = self._create(params["SpeakerId"], "OPTED_OUT")
             speaker["Status"] = "OPTED_OUT"
             speaker["UpdatedAt"] = _NOW
-            self.succeeded.append(("OptOutSpeaker", dict(params)))
-            return {"Speaker": dict(speaker)}
+            return self._answer("OptOutSpeaker", params, {"Speaker": dict(speaker)})
 
     def delete_speaker(self, **params: Any) -> Dict[str, Any]:
         with self.lock:
@@ -148,29 +197,66 @@ class FakeVoiceID:
                     "DeleteSpeaker", "ResourceNotFoundException", "Speaker not found", ResourceType="SPEAKER"
                 )
             self.speakers.remove(speaker)
-            self.succeeded.append(("DeleteSpeaker", dict(params)))
-            return {}
+            return self._answer("DeleteSpeaker", params, {})
 
     def writes(self) -> List[Dict[str, Any]]:
-        """The successful OptOutSpeaker and DeleteSpeaker calls, in order."""
+        """The OptOutSpeaker and DeleteSpeaker calls carried out (answered or not), in order."""
         return [params for name, params in self.succeeded if name in ("OptOutSpeaker", "DeleteSpeaker")]
+
+    def _domain(self) -> Dict[str, Any]:
+        return {
+            "DomainId": self.domain_id,
+            "Name": self.domain_name,
+            "DomainStatus": "ACTIVE",
+            "Arn": self.domain_arn,
+            "ServerSideEncryptionConfiguration": {"KmsKeyId": "alias/contact-center"},
+        }
 
     def list_domains(self, **params: Any) -> Dict[str, Any]:
         with self.lock:
-            operation_model = _MODEL.operation_model("ListDomains")
-            validate_parameters(params, operation_model.input_shape)
+            validate_parameters(params, _MODEL.operation_model("ListDomains").input_shape)
             self.calls.append(("ListDomains", dict(params)))
-            return {
-                "DomainSummaries": [{"DomainId": self.domain_id, "Name": self.domain_name, "DomainStatus": "ACTIVE"}]
-            }
+            domains = [] if self.domain_deleted else [self._domain()]
+            return self._answer("ListDomains", params, {"DomainSummaries": domains})
+
+    def describe_domain(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("DescribeDomain", params)
+            return self._answer("DescribeDomain", params, {"Domain": self._domain()})
+
+    def list_tags_for_resource(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("ListTagsForResource", params)
+            if params["ResourceArn"] != self.domain_arn:
+                raise self._error("ListTagsForResource", "ResourceNotFoundException", "No such resource")
+            tags = [{"Key": key, "Value": value} for key, value in self.tags.items()]
+            return self._answer("ListTagsForResource", params, {"Tags": tags})
+
+    def delete_domain(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("DeleteDomain", params)
+            self.domain_deleted = True
+            return self._answer("DeleteDomain", params, {})
+
+    def _page(self, operation: str, key: str, items: List[Dict[str, Any]], params: Dict[str, Any]) -> Dict[str, Any]:
+        start = int(params.get("NextToken") or 0)
+        size = min(params.get("MaxResults", 100), self.page_size_cap)
+        answer: Dict[str, Any] = {key: [dict(item) for item in items[start : start + size]]}
+        if start + size < len(items):
+            answer["NextToken"] = str(start + size)
+        return self._answer(operation, params, answer)
+
+    def list_watchlists(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("ListWatchlists", params)
+            return self._page("ListWatchlists", "WatchlistSummaries", self.watchlists, params)
+
+    def list_fraudsters(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("ListFraudsters", params)
+            return self._page("ListFraudsters", "FraudsterSummaries", self.fraudsters, params)
 
     def list_speakers(self, **params: Any) -> Dict[str, Any]:
         with self.lock:
             self._enter("ListSpeakers", params)
-            start = int(params.get("NextToken") or 0)
-            size = min(params.get("MaxResults", 100), self.page_size_cap)
-            page = [dict(speaker) for speaker in self.speakers[start : start + size]]
-            answer: Dict[str, Any] = {"SpeakerSummaries": page}
-            if start + size < len(self.speakers):
-                answer["NextToken"] = str(start + size)
-            return answer
+            return self._page("ListSpeakers", "SpeakerSummaries", self.speakers, params)

@@ -14,9 +14,9 @@ from typing import Dict
 from typing import Iterator
 from typing import Optional
 
+from .answers import check_answer
 from .errors import DomainErrorHandler
 from .errors import handles_errors
-from .errors import malformed
 from .errors import none_if_missing
 from .pagination import all_items
 from .pagination import page_request
@@ -33,7 +33,6 @@ __all__ = [
     "ApiSpeaker",
     "RateLimiter",
     "VoiceIDClient",
-    "speaker_of",
 ]
 
 ApiSpeaker = Dict[str, Any]
@@ -41,66 +40,49 @@ ApiSpeaker = Dict[str, Any]
 
 class VoiceIDClient(Transport):
     """The speaker calls and the domain lookups. A botocore error of a call becomes a VoiceIDError
-    ("Failed to <what>"); answers without the members the collection reads are MalformedResponse errors."""
+    ("Failed to <what>"); answers without the members the collection reads are MalformedResponse errors
+    (answers.py, for every call through _ask)."""
+
+    retried_item = "speaker"
+
+    def _ask(self, operation: str, **params: Any) -> Dict[str, Any]:
+        """The answer to one request, checked for what the operations table says it carries."""
+        return check_answer(operation, self._call(operation, **params))
 
     @none_if_missing("describe speaker")
     def describe_speaker(self, domain_id: str, speaker_id: str) -> Optional[ApiSpeaker]:
         """The speaker, or None when the domain has no speaker with this id."""
-        return speaker_of("DescribeSpeaker", self._call("describe_speaker", DomainId=domain_id, SpeakerId=speaker_id))
+        speaker: ApiSpeaker = self._ask("describe_speaker", DomainId=domain_id, SpeakerId=speaker_id)["Speaker"]
+        return speaker
 
     @handles_errors("opt out speaker")
     def opt_out_speaker(self, domain_id: str, speaker_id: str) -> ApiSpeaker:
-        return speaker_of("OptOutSpeaker", self._call("opt_out_speaker", DomainId=domain_id, SpeakerId=speaker_id))
+        speaker: ApiSpeaker = self._ask("opt_out_speaker", DomainId=domain_id, SpeakerId=speaker_id)["Speaker"]
+        return speaker
 
     @handles_errors("delete speaker")
     def delete_speaker(self, domain_id: str, speaker_id: str) -> None:
         """Deletes the speaker; DeleteSpeaker answers nothing but success (a missing speaker raises)."""
-        self._call("delete_speaker", DomainId=domain_id, SpeakerId=speaker_id)
+        self._ask("delete_speaker", DomainId=domain_id, SpeakerId=speaker_id)
 
     @handles_errors("list speakers")
     def list_speakers_page(
         self, domain_id: str, next_token: Optional[str] = None, page_size: Optional[int] = None
     ) -> Dict[str, Any]:
-        page = self._call("list_speakers", **page_request("list_speakers", next_token, page_size, DomainId=domain_id))
-        summaries = page.get("SpeakerSummaries")
-        if not isinstance(summaries, list) or not all(_is_speaker(summary) for summary in summaries):
-            raise malformed("ListSpeakers", "SpeakerSummaries is not a list of speakers")
-        if page.get("NextToken") is not None and not isinstance(page["NextToken"], str):
-            raise malformed("ListSpeakers", "NextToken is not a string")
-        return page
+        return self._ask("list_speakers", **page_request("list_speakers", next_token, page_size, DomainId=domain_id))
 
     def list_speakers(self, domain_id: str, page_size: Optional[int] = None) -> Iterator[ApiSpeaker]:
         """Every speaker of the domain, one page in memory at a time."""
-        return all_items("list_speakers", lambda token: self.list_speakers_page(domain_id, token, page_size))
+        return all_items("list_speakers", lambda token: self.list_speakers_page(domain_id, token, page_size), page_size)
 
     @none_if_missing("describe domain", DomainErrorHandler)
     def describe_domain(self, domain_id: str) -> Optional[Dict[str, Any]]:
-        domain = self._call("describe_domain", DomainId=domain_id).get("Domain")
-        if not isinstance(domain, dict) or not isinstance(domain.get("DomainId"), str):
-            raise malformed("DescribeDomain", "Domain is not a domain")
+        domain: Dict[str, Any] = self._ask("describe_domain", DomainId=domain_id)["Domain"]
         return domain
 
     @handles_errors("list domains")
     def list_domains_page(self, next_token: Optional[str] = None) -> Dict[str, Any]:
-        page = self._call("list_domains", **page_request("list_domains", next_token))
-        summaries = page.get("DomainSummaries")
-        if not isinstance(summaries, list) or not all(
-            isinstance(summary, dict) and isinstance(summary.get("DomainId"), str) for summary in summaries
-        ):
-            raise malformed("ListDomains", "DomainSummaries is not a list of domains")
-        return page
+        return self._ask("list_domains", **page_request("list_domains", next_token))
 
     def list_domains(self) -> Iterator[Dict[str, Any]]:
         return all_items("list_domains", self.list_domains_page)
-
-
-def _is_speaker(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("Status"), str)
-
-
-def speaker_of(operation: str, response: Dict[str, Any]) -> ApiSpeaker:
-    """The Speaker member of an answer, checked for the members the collection reads."""
-    speaker = response.get("Speaker")
-    if not isinstance(speaker, dict) or not _is_speaker(speaker):
-        raise malformed(operation, "Speaker is not a speaker with a status")
-    return speaker

@@ -31,6 +31,8 @@ ApiDomain = Dict[str, Any]
 class DomainClient(VoiceIDClient):
     """VoiceIDClient with the calls that create, change, tag and delete domains and read their watchlists."""
 
+    retried_item = "request"
+
     @handles_errors("create domain")
     def create_domain(
         self,
@@ -50,7 +52,7 @@ class DomainClient(VoiceIDClient):
             params["Description"] = description
         if tags:
             params["Tags"] = ansible_dict_to_boto3_tag_list(tags)
-        domain: ApiDomain = self._call("create_domain", **params)["Domain"]
+        domain: ApiDomain = self._ask("create_domain", **params)["Domain"]
         return domain
 
     @handles_errors("update domain")
@@ -63,40 +65,40 @@ class DomainClient(VoiceIDClient):
         }
         if description:
             params["Description"] = description
-        domain: ApiDomain = self._call("update_domain", **params)["Domain"]
+        domain: ApiDomain = self._ask("update_domain", **params)["Domain"]
         return domain
 
     @deleted_unless_missing("delete domain", DomainErrorHandler)
     def delete_domain(self, domain_id: str) -> bool:
         """True once deleted; False when the domain did not exist (any more)."""
-        self._call("delete_domain", DomainId=domain_id)
+        self._ask("delete_domain", DomainId=domain_id)
         return True
 
     @handles_errors("list the tags of domain")
     def list_tags(self, arn: str) -> Dict[str, str]:
         # Not amazon.aws's boto3_tag_list_to_ansible_dict: it reads a tag without its Key as no tag at all, where
-        # this fails (a broken answer must never pass for fewer tags).
-        tags = self._call("list_tags_for_resource", ResourceArn=arn).get("Tags") or []
+        # the answer check fails (a broken answer must never pass for fewer tags).
+        tags = self._ask("list_tags_for_resource", ResourceArn=arn)["Tags"]
         return {str(tag["Key"]): str(tag["Value"]) for tag in tags}
 
     @handles_errors("tag domain")
     def tag_resource(self, arn: str, tags: Dict[str, str]) -> None:
-        self._call("tag_resource", ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
+        self._ask("tag_resource", ResourceArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
 
     @handles_errors("untag domain")
     def untag_resource(self, arn: str, keys: List[str]) -> None:
-        self._call("untag_resource", ResourceArn=arn, TagKeys=list(keys))
+        self._ask("untag_resource", ResourceArn=arn, TagKeys=list(keys))
 
     @handles_errors("list watchlists")
     def list_watchlists_page(self, domain_id: str, next_token: Optional[str] = None) -> Dict[str, Any]:
-        return self._call("list_watchlists", **page_request("list_watchlists", next_token, DomainId=domain_id))
+        return self._ask("list_watchlists", **page_request("list_watchlists", next_token, DomainId=domain_id))
 
     @handles_errors("list fraudsters")
     def list_fraudsters_page(
         self, domain_id: str, watchlist_id: Optional[str] = None, next_token: Optional[str] = None
     ) -> Dict[str, Any]:
         params = page_request("list_fraudsters", next_token, DomainId=domain_id, WatchlistId=watchlist_id or None)
-        return self._call("list_fraudsters", **params)
+        return self._ask("list_fraudsters", **params)
 
     def list_watchlists(self, domain_id: str) -> Iterator[Dict[str, Any]]:
         return all_items("list_watchlists", lambda token: self.list_watchlists_page(domain_id, token))

@@ -49,6 +49,12 @@ TRANSPORT_ERRORS = frozenset(
         "HTTPClientError",
     }
 )
+# Transport failures after the request was sent: the service may have carried it out, and its answer was lost
+# (read timed out, or the connection closed before the answer). A 5xx answer may hide a carried-out request too.
+SENT_THEN_LOST_ERRORS = frozenset({"ReadTimeoutError", "ConnectionClosedError"})
+# Set by the Transport on the exception it raises when an earlier attempt of the same request may have been
+# carried out (see ApiError.earlier_attempt_lost).
+EARLIER_ATTEMPT_LOST = "voiceid_earlier_attempt_lost"
 # Conflicts that concern the whole domain: no speaker of it can succeed until the domain changes.
 DOMAIN_CONFLICT_TYPES = frozenset({"DOMAIN_NOT_ACTIVE", "DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES"})
 # Codes this collection gives to what is not an answer of the service.
@@ -84,10 +90,15 @@ class ApiError:
     status_code: Optional[int] = None
     # Set on the error of a run whose endpoint never answered (the client's breaker): the run stops.
     unreachable: bool = False
+    # An earlier attempt of the same request was sent and may have been carried out, its answer lost (a 5xx,
+    # a read timeout, a closed connection): this answer (a ResourceNotFoundException, say) may be about the
+    # effect of that attempt, not about the state the request found.
+    earlier_attempt_lost: bool = False
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> ApiError:
         response = getattr(exc, "response", None)
+        earlier_attempt_lost = bool(getattr(exc, EARLIER_ATTEMPT_LOST, False))
         if isinstance(response, dict) and "Error" in response:
             error = response.get("Error") or {}
             metadata = response.get("ResponseMetadata") or {}
@@ -97,8 +108,13 @@ class ApiError:
                 resource_type=response.get("ResourceType"),
                 conflict_type=response.get("ConflictType"),
                 status_code=metadata.get("HTTPStatusCode"),
+                earlier_attempt_lost=earlier_attempt_lost,
             )
-        return cls(code=type(exc).__name__, message=str(exc))
+        return cls(
+            code=type(exc).__name__,
+            message=str(exc),
+            earlier_attempt_lost=bool(getattr(exc, EARLIER_ATTEMPT_LOST, False)),
+        )
 
     @property
     def retryable(self) -> bool:
@@ -119,6 +135,28 @@ class ApiError:
     def transport(self) -> bool:
         """No answer came back from the endpoint (refused, unresolvable, timed out, cut off)."""
         return self.code in TRANSPORT_ERRORS
+
+    @property
+    def maybe_carried_out(self) -> bool:
+        """This attempt was sent and may have been carried out though no success came back: a 5xx answer, a
+        read timeout, or a connection closed after the request was sent."""
+        return self.code in SENT_THEN_LOST_ERRORS or (self.status_code is not None and self.status_code >= 500)
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """Whether the request (any of its attempts) may have been carried out: a write ending in this error is
+        not known to be "not done", and is confirmed by reading its effect."""
+        return self.maybe_carried_out or self.earlier_attempt_lost
+
+    def deleted_before_sent(self, resource_type: str) -> bool:
+        """A deletion's answer that the resource was missing before the request was first sent (someone else
+        deleted it): ResourceNotFoundException for resource_type, and no earlier attempt may have deleted it."""
+        return self.missing_resource == resource_type and not self.earlier_attempt_lost
+
+    def deleted_by_lost_attempt(self, resource_type: str) -> bool:
+        """A deletion's answer that the resource is missing after an earlier attempt of this very deletion was
+        sent and its answer lost: that attempt deleted it (the resource existed when the run read it)."""
+        return self.missing_resource == resource_type and self.earlier_attempt_lost
 
     @property
     def domain_wide(self) -> bool:
@@ -144,6 +182,8 @@ class ApiError:
             text += f" (conflict type {self.conflict_type})"
         if self.resource_type:
             text += f" (resource type {self.resource_type})"
+        if self.earlier_attempt_lost:
+            text += " (an earlier attempt of this request may have been carried out: its answer was lost)"
         return text
 
 
@@ -164,6 +204,14 @@ class VoiceIDError(AnsibleAWSError):
 
     def __str__(self) -> str:
         return f"{self.message}: {self.api_error.describe()}"
+
+
+def mark_lost_attempts(exc: BaseException, earlier_lost: bool) -> bool:
+    """For the Transport, at each failed attempt of a request: marks exc (the error the request may end with) if
+    an earlier attempt may have been carried out; returns whether any attempt so far may have been."""
+    if earlier_lost:
+        setattr(exc, EARLIER_ATTEMPT_LOST, True)
+    return earlier_lost or ApiError.from_exception(exc).maybe_carried_out
 
 
 def is_missing(resource_type: str) -> Type[BaseException]:
@@ -219,8 +267,20 @@ def deleted_unless_missing(
     description: str, handler: Type[VoiceIDErrorHandler] = VoiceIDErrorHandler
 ) -> Callable[[Call], Call]:
     """Decorator for deletions (amazon.aws's deletion handler): the handler's missing resource makes the call
-    return False, as the resource is gone already; other botocore errors are as in handles_errors."""
-    return cast(Callable[[Call], Call], handler.deletion_error_handler(description))
+    return False, as the resource is gone already; other botocore errors are as in handles_errors. A missing
+    resource after an earlier attempt of the deletion may have been carried out is not "gone already": it is
+    raised, for the caller to count the deletion as its own (ApiError.deleted_by_lost_attempt)."""
+
+    def missing_before_sent(_cls: Type[VoiceIDErrorHandler]) -> Type[BaseException]:
+        if getattr(sys.exc_info()[1], EARLIER_ATTEMPT_LOST, False):
+            return type("NeverRaisedException", (Exception,), {})
+        return handler._is_missing()
+
+    deletion = cast(
+        Type[VoiceIDErrorHandler],
+        type("Deletion" + handler.__name__, (handler,), {"_is_missing": classmethod(missing_before_sent)}),
+    )
+    return cast(Callable[[Call], Call], deletion.deletion_error_handler(description))
 
 
 def malformed(operation: str, what: str) -> VoiceIDError:

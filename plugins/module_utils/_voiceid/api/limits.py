@@ -24,3 +24,6 @@ REQUEST_TIME_BUDGET = 60.0
 # The breaker: when this many attempts of a run end without an answer (refused, unresolvable, timed out) and
 # none has ever been answered, the endpoint is taken to be unreachable and every request fails at once.
 BREAKER_FAILURES = 3
+# Paging: a listing may hold this many times the service's default quota (operations.py, max_items; AWS can
+# raise a quota) before its pages count as endless. With the page size this bounds the pages of each listing.
+QUOTA_HEADROOM = 10

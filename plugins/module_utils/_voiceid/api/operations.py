@@ -32,6 +32,18 @@ class Operation:
     result_key: Optional[str] = None
     # Whether a rate of 0 (do not call it) is accepted, in the modules that can do without the operation.
     may_be_zero: bool = False
+    # The member of a successful answer that the collection reads (the list of a list operation is its
+    # result_key): an answer without it, or with it in another shape, is malformed (answers.py). None: the
+    # collection reads nothing of the answer.
+    answer_key: Optional[str] = None
+    # For list operations: the most items one listing can hold, from the service's quotas; with the page size
+    # it bounds the pages of a listing (pagination.py), so that a broken NextToken cannot page for ever.
+    max_items: Optional[int] = None
+
+    @property
+    def carries(self) -> Optional[str]:
+        """The member of the answer that answers.py checks: the list of a list operation, else answer_key."""
+        return self.result_key or self.answer_key
 
     @property
     def api_name(self) -> str:
@@ -43,27 +55,42 @@ def api_name(operation: str) -> str:
     return "".join(part.title() for part in operation.split("_"))
 
 
+# The most items a listing holds, from "Amazon Connect Voice ID service quotas" in the Amazon Connect
+# administrator guide: 3 domains per account and region, at most 100,000 speakers and 500 fraudsters per domain.
+# AWS publishes no quota of watchlists; a watchlist holds fraudsters, so the fraudsters' quota bounds them too.
+# Quotas can be raised: the bound of the pages allows QUOTA_HEADROOM times these (pagination.py).
+DOMAINS_PER_ACCOUNT = 3
+SPEAKERS_PER_DOMAIN = 100_000
+FRAUDSTERS_PER_DOMAIN = 500
+
 # AWS publishes quotas for the speaker and domain operations: 10, 5 and 2 per second ("Voice ID quotas" in
 # the Amazon Connect administrator guide; CreateDomain, UpdateDomain and DeleteDomain share the domain
 # quota, 2). It publishes no quota for the tag, watchlist and fraudster operations: they get the lowest
 # documented Voice ID quota, 2 per second, until a user who knows better sets request_rates.
 _TABLE: Tuple[Operation, ...] = (
-    Operation("describe_speaker", 10.0),
-    Operation("opt_out_speaker", 10.0),
+    Operation("describe_speaker", 10.0, answer_key="Speaker"),
+    Operation("opt_out_speaker", 10.0, answer_key="Speaker"),
     Operation("delete_speaker", 10.0),
     # 0: read with DescribeSpeaker alone (voiceid_speaker and voiceid_speaker_optout).
-    Operation("list_speakers", 5.0, page_size=100, result_key="SpeakerSummaries", may_be_zero=True),
-    Operation("describe_domain", 2.0),
-    Operation("list_domains", 2.0, page_size=10, result_key="DomainSummaries"),
-    Operation("create_domain", 2.0),
-    Operation("update_domain", 2.0),
+    Operation(
+        "list_speakers",
+        5.0,
+        page_size=100,
+        result_key="SpeakerSummaries",
+        may_be_zero=True,
+        max_items=SPEAKERS_PER_DOMAIN,
+    ),
+    Operation("describe_domain", 2.0, answer_key="Domain"),
+    Operation("list_domains", 2.0, page_size=10, result_key="DomainSummaries", max_items=DOMAINS_PER_ACCOUNT),
+    Operation("create_domain", 2.0, answer_key="Domain"),
+    Operation("update_domain", 2.0, answer_key="Domain"),
     Operation("delete_domain", 2.0),
     Operation("tag_resource", 2.0),
     Operation("untag_resource", 2.0),
-    Operation("list_tags_for_resource", 2.0),
+    Operation("list_tags_for_resource", 2.0, answer_key="Tags"),
     # The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
-    Operation("list_watchlists", 2.0, page_size=100, result_key="WatchlistSummaries"),
-    Operation("list_fraudsters", 2.0, page_size=100, result_key="FraudsterSummaries"),
+    Operation("list_watchlists", 2.0, page_size=100, result_key="WatchlistSummaries", max_items=FRAUDSTERS_PER_DOMAIN),
+    Operation("list_fraudsters", 2.0, page_size=100, result_key="FraudsterSummaries", max_items=FRAUDSTERS_PER_DOMAIN),
 )
 
 OPERATIONS: Dict[str, Operation] = {operation.name: operation for operation in _TABLE}

@@ -10,22 +10,30 @@ The token and limit members come from botocore's paginator model for voice-id; t
 key from the operations table (a unit test holds the table's result keys to botocore's model). Each page is one
 request of the client (Transport._call: rate limiter and retries per page), not botocore's paginator, which
 would send the pages past them.
+
+A listing never ends as if it were complete on a broken page: PageGuard fails it, naming the operation, at a
+NextToken seen before in the listing (a token that never advances would page for ever) and at more pages than
+the service's quotas allow (operations.py's max_items with limits.py's QUOTA_HEADROOM, over the page size).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import Iterator
 from typing import Optional
+from typing import Set
 
 try:
     import botocore.session
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore; these helpers are not reached without it.
 
+from .errors import malformed
+from .limits import QUOTA_HEADROOM
 from .operations import OPERATIONS
 from .operations import api_name
 from .operations import page_size
@@ -52,14 +60,58 @@ def page_request(
     return request
 
 
-def all_items(operation: str, read_page: Callable[[Optional[str]], Page]) -> Iterator[Dict[str, Any]]:
-    """Every item of the list operation, reading one page at a time with read_page(next_token)."""
-    output_token = paginator_model(operation)["output_token"]
+def max_pages(operation: str, size: Optional[int] = None) -> int:
+    """The most pages one listing of operation can take at this page size: as many as QUOTA_HEADROOM times the
+    service's quota of items fills, and one more (the page after a full last one may be empty)."""
+    entry = OPERATIONS[operation]
+    if entry.max_items is None:
+        raise ValueError(f"{operation} has no bound of items")
+    return math.ceil(entry.max_items * QUOTA_HEADROOM / (page_size(operation) if size is None else size)) + 1
+
+
+class PageGuard:
+    """The tokens of one listing: next_token(page) is the token of the next page, None at the end. Raises a
+    MalformedResponse error at a NextToken the listing has seen before, or past max_pages."""
+
+    def __init__(self, operation: str, size: Optional[int] = None) -> None:
+        self.operation = operation
+        self.limit = max_pages(operation, size)
+        self.pages = 0
+        self._output_token = paginator_model(operation)["output_token"]
+        self._seen: Set[str] = set()
+
+    def next_token(self, page: Page) -> Optional[str]:
+        self.pages += 1
+        token = page.get(self._output_token)
+        if not token:
+            return None
+        if token in self._seen:
+            raise malformed(
+                api_name(self.operation),
+                f"page {self.pages} repeats the NextToken of an earlier page, so the listing would never end;"
+                " the listing was stopped instead of returning part of it",
+            )
+        if self.pages >= self.limit:
+            raise malformed(
+                api_name(self.operation),
+                f"its pages go on past {self.limit}, more than the service's quotas allow for one listing;"
+                " the listing was stopped instead of returning part of it",
+            )
+        self._seen.add(str(token))
+        return str(token)
+
+
+def all_items(
+    operation: str, read_page: Callable[[Optional[str]], Page], size: Optional[int] = None
+) -> Iterator[Dict[str, Any]]:
+    """Every item of the list operation, reading one page at a time with read_page(next_token); each page is
+    checked (answers.py) by the client before it gets here, each token by a PageGuard."""
     result_key = OPERATIONS[operation].result_key
+    guard = PageGuard(operation, size)
     token: Optional[str] = None
     while True:
         page = read_page(token)
-        yield from page.get(result_key, [])  # type: ignore[arg-type]
-        token = page.get(output_token)
-        if not token:
+        yield from page[result_key]  # type: ignore[index]
+        token = guard.next_token(page)
+        if token is None:
             return

@@ -9,6 +9,7 @@ that never answers, and the stop of a run. The clients' calls are built on Trans
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from typing import Any
@@ -21,6 +22,7 @@ from .errors import ApiError
 from .errors import VoiceIDError
 from .errors import is_botocore_error
 from .errors import malformed
+from .errors import mark_lost_attempts
 from .limits import BREAKER_FAILURES
 from .limits import REQUEST_TIME_BUDGET
 from .operations import api_name
@@ -46,6 +48,9 @@ class RateLimiter(Protocol):
 class Transport:
     """Sends requests of a boto3 voice-id client. Each attempt waits for the rate limiter (if any); answers
     that a retry may cure are retried under the RetryPolicy; the rest are raised as botocore raised them."""
+
+    # What the run would retry one by one if the breaker did not stop it (the unreachable message says it).
+    retried_item = "request"
 
     def __init__(
         self,
@@ -83,25 +88,30 @@ class Transport:
                     self._unreachable = ApiError(
                         error.code,
                         f"the Voice ID endpoint did not answer any request of this run ({self._unanswered} attempts"
-                        f" failed: {error.message}); stopped instead of retrying every speaker",
+                        f" failed: {error.message}); stopped instead of retrying every {self.retried_item}",
                         unreachable=True,
                     )
 
-    def _check_open(self) -> None:
+    def _check_open(self, lost: bool = False) -> None:
+        """Raises when no request may start. lost: an earlier attempt of this request may have been carried out
+        (the error says so: ApiError.earlier_attempt_lost)."""
         if self.stopped.is_set():
-            raise VoiceIDError("Stopped before the request", api_error=self.stop_reason)
+            reason = dataclasses.replace(self.stop_reason, earlier_attempt_lost=lost)
+            raise VoiceIDError("Stopped before the request", api_error=reason)
         if self._unreachable is not None:
-            raise VoiceIDError("The endpoint is unreachable", api_error=self._unreachable)
+            unreachable = dataclasses.replace(self._unreachable, earlier_attempt_lost=lost)
+            raise VoiceIDError("The endpoint is unreachable", api_error=unreachable)
 
     def _call(self, operation: str, **params: Any) -> Dict[str, Any]:
         method = getattr(self._client, operation)
         failed_attempts = 0
+        lost = False  # an attempt was sent and may have been carried out, its answer lost (a 5xx, a timeout)
         deadline = time.monotonic() + self.time_budget
         while True:
-            self._check_open()
+            self._check_open(lost)
             if self.limiter is not None:
                 self.limiter.acquire(operation)
-                self._check_open()
+                self._check_open(lost)
             started = time.monotonic()
             try:
                 response: Dict[str, Any] = method(**params)
@@ -112,13 +122,14 @@ class Transport:
                     self._observe(started, answered=True)
                     raise malformed(api_name(operation), f"botocore could not read it ({type(exc).__name__})") from exc
                 error = ApiError.from_exception(exc)
+                lost = mark_lost_attempts(exc, lost)
                 self._observe(started, answered=not error.transport, error=error)
                 failed_attempts += 1
                 if failed_attempts >= self.retry.max_attempts or not error.retryable:
                     raise
                 if time.monotonic() + self.retry.delay_ceiling(failed_attempts) > deadline:
                     raise
-                self._check_open()
+                self._check_open(lost)
                 self.retry.pause(failed_attempts)
                 continue
             self._observe(started, answered=True)

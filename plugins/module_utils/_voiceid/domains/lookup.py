@@ -73,26 +73,42 @@ def find_domains(
     return [domain_facts(domain) for domain in client.list_domains() if name is None or domain.get("Name") == name]
 
 
+def domain_gone(error: VoiceIDError) -> bool:
+    """The call failed because its domain does not exist (any more): another writer deleted it. A call on a
+    domain's ARN may not say which resource is missing."""
+    return error.api_error.missing_resource in ("DOMAIN", "UNKNOWN")
+
+
 def add_tags(client: DomainClient, domains: List[DomainFacts]) -> List[str]:
     """Give each domain its `tags` (ListTagsForResource on its ARN); return warnings for the result.
 
     A caller not allowed to list tags (AccessDeniedException) still gets the domains, without `tags`, and one
-    warning: an audit role allowed to read domains but not their tags keeps working.
+    warning: an audit role allowed to read domains but not their tags keeps working. A domain deleted by
+    another writer after it was listed is taken out of domains, with a warning naming its id.
     """
-    for domain in domains:
+    warnings: List[str] = []
+    for domain in list(domains):
         arn = domain.get("arn")
         if not arn:
             continue
         try:
             domain["tags"] = client.list_tags(str(arn))
         except VoiceIDError as error:
+            if domain_gone(error):
+                domains.remove(domain)
+                warnings.append(
+                    f"Domain {domain.get('domain_id')} was deleted while it was being read ({error.api_error.code}"
+                    " from ListTagsForResource); it is left out"
+                )
+                continue
             if error.api_error.code != "AccessDeniedException":
                 raise
-            return [
+            warnings.append(
                 "The tags of the domains are left out: listing them was refused"
                 f" ({error.api_error.describe()}); allow voiceid:ListTagsForResource to get them"
-            ]
-    return []
+            )
+            return warnings
+    return warnings
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ pure function) -> act (not in check mode) -> wait for a change of KMS key -> rep
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Optional
@@ -20,14 +22,18 @@ from typing import Tuple
 
 from ..api.domain_client import ApiDomain
 from ..api.domain_client import DomainClient
+from ..api.errors import MALFORMED_RESPONSE
 from ..api.errors import VoiceIDError
+from ..api.operations import DOMAINS_PER_ACCOUNT
 from ..api.ratelimit import Clock
 from ..api.ratelimit import SystemClock
 from ..rules import InvalidParameterError
 from .lookup import DomainFacts
 from .lookup import DomainNameError
 from .lookup import domain_facts
+from .lookup import domain_gone
 from .lookup import find_domains_named
+from .plan import ABSENT
 from .plan import FAILED
 from .plan import IN_PROGRESS
 from .plan import PRESENT
@@ -40,7 +46,7 @@ from .plan import predicted
 from .plan import update_status
 from .tags import apply_tags
 
-DEFAULT_DOMAIN_QUOTA = 3  # domains per account and region (Voice ID's default quota)
+DEFAULT_DOMAIN_QUOTA = DOMAINS_PER_ACCOUNT  # domains per account and region (Voice ID's default quota)
 # Pauses between two DescribeDomain calls while a change of key is under way: 1, 2, 4, 8, then every 15 s.
 _FIRST_POLL = 1.0
 _LONGEST_POLL = 15.0
@@ -62,13 +68,17 @@ class DomainOutcome:
     after: Optional[DomainFacts]
     writes: List[str] = field(default_factory=list)  # the API calls that changed something, in order
     planned: bool = False  # check mode: the plan would change something
+    answer_lost: bool = False  # the deletion was done, its answer lost (see DomainRun._delete)
 
     @property
     def changed(self) -> bool:
         return self.planned or bool(self.writes)
 
     def result(self) -> Dict[str, Any]:
-        return {"changed": self.changed, "domain": self.after if self.after is not None else (self.before or {})}
+        result = {"changed": self.changed, "domain": self.after if self.after is not None else (self.before or {})}
+        if self.answer_lost:
+            result["answer_lost"] = True
+        return result
 
     def diff(self) -> Dict[str, Any]:
         return {"before": diff_view(self.before), "after": diff_view(self.after)}
@@ -78,6 +88,117 @@ def facts_with_tags(client: DomainClient, api_domain: ApiDomain) -> DomainFacts:
     facts = domain_facts(api_domain)
     facts["tags"] = client.list_tags(str(api_domain["Arn"])) if api_domain.get("Arn") else {}
     return facts
+
+
+def read_domain(
+    client: DomainClient, found: Optional[ApiDomain], state: str, warnings: List[str]
+) -> Optional[DomainFacts]:
+    """The facts and tags of the domain found, None when there is none. A domain that another writer deletes
+    between the lookup and the read of its tags is absent: for state absent that is the state wanted (a
+    warning says what happened); otherwise the error stands."""
+    if found is None:
+        return None
+    try:
+        return facts_with_tags(client, found)
+    except VoiceIDError as error:
+        if state != ABSENT or not domain_gone(error):
+            raise
+        warnings.append(
+            f"Domain {found.get('DomainId')} was deleted by another writer while this task read it"
+            f" ({error.api_error.code} from ListTagsForResource); it is absent, as the task asks"
+        )
+        return None
+
+
+# No answer came back to a request that was sent: it may have been carried out.
+_ANSWER_LOST_CODES = frozenset({"ReadTimeoutError", "ConnectionClosedError"})
+
+
+def answer_lost(error: VoiceIDError) -> bool:
+    """The write may have been carried out though it failed: its last attempt was answered 5xx, timed out or
+    was cut off after it was sent (a connection refused or never made sent nothing)."""
+    api_error = error.api_error
+    if api_error.ends_run:
+        return False
+    return api_error.code in _ANSWER_LOST_CODES or (api_error.status_code or 0) >= 500
+
+
+def confirmed_write(
+    operation: str,
+    error: VoiceIDError,
+    confirm: Callable[[], Optional[DomainFacts]],
+    outcome: DomainOutcome,
+    warnings: List[str],
+    done: Callable[[DomainFacts], bool] = lambda after: True,
+) -> DomainFacts:
+    """The domain after a write whose answer did not say so: answered 200 without the domain (the write was
+    carried out), or lost (it may have been). The domain is read again (confirm) and the write is reported when
+    the read shows it (done). Other errors are raised as they are. An answer without the domain whose domain
+    the second read does not find fails the task with the write reported as made; a lost answer whose effect
+    the read does not show fails it with the write's own error."""
+    answered = error.api_error.code == MALFORMED_RESPONSE
+    if not answered and not answer_lost(error):
+        raise error
+    try:
+        after = confirm()
+        problem = "the domain was not found when it was read again"
+    except VoiceIDError as read_error:
+        after, problem = None, f"reading the domain again failed ({read_error})"
+    if not answered:
+        if after is None or not done(after):
+            raise error
+        warnings.append(
+            f"the answer to {operation} was lost ({error.api_error.describe()}); the domain was read again and"
+            " shows the change"
+        )
+        return after
+    if after is None:
+        outcome.writes.append(operation)
+        raise DomainChangeError(
+            f"{error}. The service answered {operation} with success, so it was carried out, but {problem}",
+            outcome,
+        )
+    warnings.append(
+        f"{operation} was answered with success but without the domain ({error.api_error.describe()}); the domain"
+        " was read again to confirm the change"
+    )
+    return after
+
+
+def the_domain_named(client: DomainClient, name: str) -> Optional[DomainFacts]:
+    """The facts and tags of the one domain of this name; None when there is none, or more than one."""
+    named = find_domains_named(client, name)
+    return facts_with_tags(client, named.matches[0]) if len(named.matches) == 1 else None
+
+
+def shows_update(plan: DomainPlan, after: DomainFacts) -> bool:
+    """Whether the domain has the key and the description the plan's UpdateDomain sends."""
+    return kms_key_of(after) == plan.kms_key_id and after.get("description") == plan.description
+
+
+def the_domain(client: DomainClient, domain_id: str) -> Optional[DomainFacts]:
+    """The facts of the domain with this id (without its tags); None when there is none."""
+    found = client.describe_domain(domain_id)
+    return None if found is None else domain_facts(found)
+
+
+def failed_re_encryption(outcome: DomainOutcome, asked_for: bool) -> str:
+    """The warning about a domain whose re-encryption to its current key FAILED, a task that does not ask for a
+    key leaves as it is. When the task asks for that key (asked_for), raises: the key it wants is not in effect."""
+    before = outcome.before or {}
+    details = before.get("server_side_encryption_update_details") or {}
+    reason = details.get("message") or "no reason given"
+    if asked_for:
+        raise DomainChangeError(
+            f"Voice ID failed to re-encrypt domain {before.get('domain_id')} with the KMS key this task asks for,"
+            f" {kms_key_of(before)}: {reason} (update_status {FAILED}; the previous key was"
+            f" {details.get('old_kms_key_id')}). That key is not in effect; the task changed nothing",
+            outcome,
+        )
+    return (
+        f"Voice ID failed to re-encrypt domain {before.get('domain_id')} with its current KMS key ({reason}); the"
+        " task does not retry it"
+    )
 
 
 class DomainRun:
@@ -130,10 +251,10 @@ class DomainRun:
 
     def run(self) -> DomainOutcome:
         found, count = self._find()
-        before = facts_with_tags(self.client, found) if found is not None else None
+        before = read_domain(self.client, found, self.wanted.state, self.warnings)
         plan = plan_domain(before, self.wanted)
-        self._warn(before, plan, count)
         outcome = DomainOutcome(before=before, after=before)
+        self._check(plan, outcome, count)
         if self.check_mode:
             outcome.planned = plan.changed
             if plan.delete:
@@ -149,19 +270,18 @@ class DomainRun:
             raise DomainChangeError(
                 f"{error} (after {', '.join(outcome.writes)} succeeded: the domain was changed in part)", outcome
             ) from error
-        if self.wait and not plan.delete and outcome.after is not None and update_status(outcome.after) == IN_PROGRESS:
-            wait_for_encryption(self.client, outcome, self.clock, self.wait_timeout)
+        # A re-encryption is waited for when this task changed the key, or when it is to the key the task asks
+        # for (a rerun after a timeout); never for one that a task without kms_key_id did not start.
+        asks_for_key = plan.key_change or self.wanted.kms_key_id is not None
+        if self.wait and asks_for_key and not plan.delete and update_status(outcome.after) == IN_PROGRESS:
+            wait_for_encryption(self.client, outcome, self.clock, self.wait_timeout, new_key=plan.key_change)
         return outcome
 
-    def _warn(self, before: Optional[DomainFacts], plan: DomainPlan, count: int) -> None:
+    def _check(self, plan: DomainPlan, outcome: DomainOutcome, count: int) -> None:
         """What the task's result should tell besides the change: a failed re-encryption left as it is, a
-        creation the default quota refuses."""
-        if update_status(before) == FAILED and not plan.key_change and not plan.delete:
-            details = (before or {}).get("server_side_encryption_update_details") or {}
-            self.warnings.append(
-                f"Voice ID failed to re-encrypt domain {(before or {}).get('domain_id')} with its current KMS key"
-                f" ({details.get('message') or 'no reason given'}); the task does not retry it"
-            )
+        creation the default quota refuses. A failed re-encryption to the key the task asks for fails it."""
+        if update_status(outcome.before) == FAILED and not plan.key_change and not plan.delete:
+            self.warnings.append(failed_re_encryption(outcome, self.wanted.kms_key_id is not None))
         if plan.create and count >= DEFAULT_DOMAIN_QUOTA:
             self.warnings.append(
                 f"this account and region already hold {count} Voice ID domains; the default quota is"
@@ -179,9 +299,18 @@ class DomainRun:
             self._update(plan, outcome)
 
     def _delete(self, outcome: DomainOutcome) -> None:
+        """DeleteDomain. The domain existed when this run read it: if an attempt of the deletion may have been
+        carried out (answered 5xx, timed out, cut off) and the domain is then found gone, by the retry's
+        ResourceNotFoundException or by one DescribeDomain, this run deleted it (its answer was lost)."""
         if outcome.before is None:
             raise AssertionError("before is set by the plan")
-        deleted = self.client.delete_domain(str(outcome.before["domain_id"]))
+        domain_id = str(outcome.before["domain_id"])
+        try:
+            deleted = self.client.delete_domain(domain_id)
+        except VoiceIDError as error:
+            if not (error.api_error.deleted_by_lost_attempt("DOMAIN") or gone_after(self.client, error, domain_id)):
+                raise
+            deleted = outcome.answer_lost = True
         outcome.after = None
         if deleted:
             outcome.writes.append("DeleteDomain")
@@ -189,11 +318,16 @@ class DomainRun:
     def _create(self, plan: DomainPlan, outcome: DomainOutcome) -> None:
         if plan.kms_key_id is None:
             raise AssertionError("plan.kms_key_id is set by the plan")
-        created = self.client.create_domain(
-            self.wanted.name, plan.kms_key_id, str(uuid.uuid4()), plan.description, plan.tags_to_set
-        )
+        try:
+            created = self.client.create_domain(
+                self.wanted.name, plan.kms_key_id, str(uuid.uuid4()), plan.description, plan.tags_to_set
+            )
+            after = dict(domain_facts(created), tags=dict(plan.tags_to_set))
+        except VoiceIDError as error:
+            confirm = functools.partial(the_domain_named, self.client, self.wanted.name)
+            after = confirmed_write("CreateDomain", error, confirm, outcome, self.warnings)
         outcome.writes.append("CreateDomain")
-        outcome.after = dict(domain_facts(created), tags=dict(plan.tags_to_set))
+        outcome.after = after
 
     def _update(self, plan: DomainPlan, outcome: DomainOutcome) -> None:
         """UpdateDomain if the description or the key differs, then the tags (removed, then set)."""
@@ -204,11 +338,18 @@ class DomainRun:
         if plan.update:
             if plan.kms_key_id is None:
                 raise AssertionError("plan.kms_key_id is set by the plan")
-            updated = self.client.update_domain(
-                str(before["domain_id"]), self.wanted.name, plan.kms_key_id, plan.description
-            )
+            domain_id = str(before["domain_id"])
+            try:
+                updated = domain_facts(
+                    self.client.update_domain(domain_id, self.wanted.name, plan.kms_key_id, plan.description)
+                )
+            except VoiceIDError as error:
+                confirm = functools.partial(the_domain, self.client, domain_id)
+                updated = confirmed_write(
+                    "UpdateDomain", error, confirm, outcome, self.warnings, functools.partial(shows_update, plan)
+                )
             outcome.writes.append("UpdateDomain")
-            after = dict(domain_facts(updated), tags=before.get("tags") or {})
+            after = dict(updated, tags=before.get("tags") or {})
             outcome.after = after
         arn = str(before.get("arn"))
         if plan.tags_to_unset:
@@ -221,40 +362,64 @@ class DomainRun:
         outcome.after = after
 
 
-def wait_for_encryption(client: DomainClient, outcome: DomainOutcome, clock: Clock, timeout: float) -> None:
-    """Poll DescribeDomain until the re-encryption is no longer IN_PROGRESS; fail on FAILED and on timeout."""
+def gone_after(client: DomainClient, error: VoiceIDError, domain_id: str) -> bool:
+    """Whether a deletion that may have been carried out (error.api_error.outcome_unknown) left the domain
+    gone, by one DescribeDomain; False when that cannot be told."""
+    if not error.api_error.outcome_unknown:
+        return False
+    try:
+        return client.describe_domain(domain_id) is None
+    except VoiceIDError:
+        return False
+
+
+def wait_for_encryption(
+    client: DomainClient, outcome: DomainOutcome, clock: Clock, timeout: float, new_key: bool = True
+) -> None:
+    """Poll DescribeDomain until the re-encryption is no longer IN_PROGRESS; fail on FAILED and on timeout.
+    new_key: this task changed the key (else it waits for an earlier change to the key it asks for). A timeout
+    of 0 does not wait: one read of the status, which fails the task only when the re-encryption failed."""
     if outcome.after is None:
         raise AssertionError("outcome.after is set by the plan")
     domain_id = str(outcome.after["domain_id"])
     tags = outcome.after.get("tags") or {}
+    if timeout <= 0:
+        _poll(client, outcome, domain_id, tags)
+        return
     deadline = clock.monotonic() + timeout
     pause = _FIRST_POLL
     while True:
         remaining = deadline - clock.monotonic()
         if remaining <= 0:
             raise DomainChangeError(
-                f"Timed out after {timeout:g} seconds waiting for Voice ID to re-encrypt domain"
-                f" {domain_id} with its new KMS key (update_status still {IN_PROGRESS}). The re-encryption goes"
-                " on at AWS; run the task again (with a longer wait_timeout) to wait for it",
+                f"Timed out after {timeout:g} seconds waiting for Voice ID to re-encrypt domain {domain_id} with"
+                f" {'its new KMS key' if new_key else 'the KMS key the task asks for'} (update_status still"
+                f" {IN_PROGRESS}). The re-encryption goes on at AWS; run the task again (with a longer wait_timeout)"
+                " to wait for it",
                 outcome,
             )
         clock.sleep(min(pause, remaining))
         pause = min(pause * 2, _LONGEST_POLL)
-        try:
-            current = client.describe_domain(domain_id)
-        except VoiceIDError as error:
-            raise DomainChangeError(f"{error} (while waiting for the change of KMS key)", outcome) from error
-        if current is None:
-            raise DomainChangeError(f"Domain {domain_id} disappeared while its KMS key was changing", outcome)
-        outcome.after = dict(domain_facts(current), tags=tags)
-        status = update_status(outcome.after)
-        if status == FAILED:
-            details = outcome.after.get("server_side_encryption_update_details") or {}
-            raise DomainChangeError(
-                f"Voice ID failed to re-encrypt domain {domain_id} with the KMS key"
-                f" {kms_key_of(outcome.after)}: {details.get('message') or 'no reason given'}"
-                f" (update_status {FAILED}; the previous key was {details.get('old_kms_key_id')})",
-                outcome,
-            )
-        if status != IN_PROGRESS:
+        if _poll(client, outcome, domain_id, tags) != IN_PROGRESS:
             return
+
+
+def _poll(client: DomainClient, outcome: DomainOutcome, domain_id: str, tags: Dict[str, str]) -> Optional[str]:
+    """One read of the domain's re-encryption into outcome.after: its status; raises when it FAILED."""
+    try:
+        current = client.describe_domain(domain_id)
+    except VoiceIDError as error:
+        raise DomainChangeError(f"{error} (while waiting for the change of KMS key)", outcome) from error
+    if current is None:
+        raise DomainChangeError(f"Domain {domain_id} disappeared while its KMS key was changing", outcome)
+    outcome.after = dict(domain_facts(current), tags=tags)
+    status = update_status(outcome.after)
+    if status == FAILED:
+        details = outcome.after.get("server_side_encryption_update_details") or {}
+        raise DomainChangeError(
+            f"Voice ID failed to re-encrypt domain {domain_id} with the KMS key"
+            f" {kms_key_of(outcome.after)}: {details.get('message') or 'no reason given'}"
+            f" (update_status {FAILED}; the previous key was {details.get('old_kms_key_id')})",
+            outcome,
+        )
+    return status

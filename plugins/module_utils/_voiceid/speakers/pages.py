@@ -26,12 +26,14 @@ from typing import Optional
 
 from ..api.client import VoiceIDClient
 from ..api.errors import VoiceIDError
+from ..api.operations import SPEAKERS_PER_DOMAIN
+from ..api.pagination import PageGuard
 from .facts import Facts
 from .plan import STATE_OPTED_OUT
 from .shared import SharedLedger
 
-# A domain holds at most 100,000 speakers: the most pages paging can take.
-MAX_SPEAKERS_PER_DOMAIN = 100_000
+# A domain holds at most 100,000 speakers (AWS's quota): the most pages paging can take.
+MAX_SPEAKERS_PER_DOMAIN = SPEAKERS_PER_DOMAIN
 
 Page = Dict[str, Any]
 
@@ -88,14 +90,15 @@ class PageReader:
                 self._pace = self._pace._replace(listing=False)
 
     def _fetch_pages(self, pages: queue.Queue[Optional[Page]], failed: List[BaseException]) -> None:
-        """Request the pages into pages; None ends them."""
+        """Request the pages into pages; None ends them. A repeated or endless NextToken fails the listing."""
         token: Optional[str] = None
+        guard = PageGuard("list_speakers", self._page_size)
         try:
             while not self._client.stopped.is_set() and self._ledger.unseen() > 0:
                 page = self._client.list_speakers_page(self._ledger.domain_id, token, self._page_size)
                 pages.put(page)
-                token = page.get("NextToken")
-                if not token:
+                token = guard.next_token(page)
+                if token is None:
                     return
         except Exception as error:  # pylint: disable=broad-except
             failed.append(error)

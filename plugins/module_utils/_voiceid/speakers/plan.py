@@ -13,6 +13,13 @@ write to make. Its result holds, whatever happened and in whatever order:
 
 - every id in changed_speaker_ids had a successful write (in check mode: would have);
 - every successful write is in changed_speaker_ids, under every id that named the written speaker;
+- a write succeeded when the service answered success, or when an attempt of it may have been carried out
+  (answered 5xx, timed out, or cut off after it was sent), its answer lost, and its effect was then found: a
+  deletion whose retry finds the speaker missing (the run read it before it sent the deletion), any write whose
+  speaker a read then finds in the state the write makes. Such a write is marked answer_lost; a write that may
+  have been carried out is never reported as not done on the strength of a later ResourceNotFoundException;
+- a speaker the run handled (wrote, or found needing nothing) under one of its ids is reported handled under
+  every requested id that names it, even one whose own reads failed;
 - no id is in both changed_speaker_ids and failures;
 - changed is true iff a write succeeded (in check mode: would have).
 """
@@ -126,11 +133,12 @@ class SpeakerRecord:
     """What the run knows of one requested speaker. Slots: a run may hold 100,000 of these. (Not a dataclass:
     Python 3.8's dataclasses cannot give slotted fields defaults.)"""
 
-    __slots__ = ("after", "before", "failure", "primary", "speaker_id", "stage")
+    __slots__ = ("after", "answer_lost", "before", "failure", "primary", "speaker_id", "stage")
 
     def __init__(self, speaker_id: str) -> None:
         self.speaker_id = speaker_id
         self.stage = Stage.UNKNOWN
+        self.answer_lost = False  # CHANGED: the write was done, its answer lost (see the invariant)
         self.before: Optional[Facts] = None  # as read; None when absent (or not read)
         self.after: Optional[Facts] = None  # as written or predicted; None when deleted
         self.failure: Optional[ApiError] = None
@@ -256,12 +264,14 @@ class Ledger:
         record.stage = Stage.FAILED
         record.failure = error
 
-    def written(self, speaker_id: str, after: Optional[Facts]) -> None:
-        """The speaker's write succeeded; after: the speaker as the service answered (None: deleted)."""
+    def written(self, speaker_id: str, after: Optional[Facts], answer_lost: bool = False) -> None:
+        """The speaker's write succeeded; after: the speaker as the service answered (None: deleted).
+        answer_lost: the write was done, but its answer was lost and its effect found by a later answer."""
         record = self.records[speaker_id]
         record.stage = Stage.CHANGED
         record.after = after
         record.failure = None
+        record.answer_lost = answer_lost
 
     def write_failed(self, speaker_id: str, error: ApiError) -> None:
         """The speaker's write failed for good, or was never sent (the run stopped first)."""
@@ -277,7 +287,8 @@ class Ledger:
             self.abort = error
 
     def gone(self, speaker_id: str) -> None:
-        """The speaker's deletion found no such speaker: someone else deleted it meanwhile; nothing was done."""
+        """The speaker's deletion found no such speaker before any attempt of it could have been carried out:
+        someone else deleted it meanwhile; nothing was done."""
         record = self.records[speaker_id]
         record.stage = Stage.SETTLED
         record.after = None
@@ -303,7 +314,31 @@ class Ledger:
                 self._leave_unknown(record)
                 record.stage = Stage.FAILED
                 record.failure = reason
+        follow_handled(self.records.values())
         return RunResult(self)
+
+
+def follow_handled(records: Iterable[SpeakerRecord]) -> None:
+    """A requested id that failed (its reads failed, or the run stopped first) whose speaker the run handled
+    under its other requested id follows that id's record: one speaker, reported alike under both ids."""
+    records = list(records)
+    failed = [record for record in records if record.stage == Stage.FAILED]
+    if not failed:
+        return
+    handled: Dict[str, SpeakerRecord] = {}
+    for record in records:
+        if record.stage in (Stage.CHANGED, Stage.SETTLED):
+            for facts in (record.before, record.after):
+                for key in SPEAKER_ID_KEYS:
+                    other = (facts or {}).get(key)
+                    if other:
+                        handled.setdefault(other, record)
+    for record in failed:
+        primary = handled.get(record.speaker_id)
+        if primary is not None and primary is not record:
+            record.stage = Stage.FOLLOWS
+            record.primary = primary
+            record.failure = None
 
 
 class RunResult:
@@ -351,11 +386,20 @@ class RunResult:
             return before
         return request_facts(self.domain_id, record.speaker_id)
 
+    def answer_lost(self, record: SpeakerRecord) -> bool:
+        """Whether the write that changed the record's speaker was done with its answer lost."""
+        source = record.primary if record.stage == Stage.FOLLOWS and record.primary is not None else record
+        return source.stage == Stage.CHANGED and source.answer_lost
+
     def iter_speakers(self) -> Iterator[SpeakerFacts]:
-        """The facts of every requested speaker, in request order, one at a time."""
+        """The facts of every requested speaker, in request order, one at a time; answer_lost: true on a speaker
+        whose write was done with its answer lost."""
         for record in self.records:
             facts = self.speaker(record)
-            yield facts if isinstance(facts, dict) else dict(facts)
+            if self.answer_lost(record):
+                yield dict(facts, answer_lost=True)
+            else:
+                yield facts if isinstance(facts, dict) else dict(facts)
 
     def speakers(self) -> List[SpeakerFacts]:
         return list(self.iter_speakers())
@@ -368,6 +412,9 @@ class RunResult:
             result["speakers"] = self.speakers()
         result["changed_speaker_ids"] = changed_speaker_ids
         result["failures"] = self.failures
+        answers_lost = sum(1 for record in self.records if self.answer_lost(record))
+        if answers_lost:
+            result["answers_lost"] = answers_lost
         return result
 
     def diff(self) -> Dict[str, Any]:

@@ -49,8 +49,9 @@ from .plan import request_facts
 from .reading import LIST_SPEAKERS_PAGE_SIZE
 from .scheduling import ReadScheduler
 from .shared import SharedLedger
+from .writing import Failed
 from .writing import Writer
-from .writing import deleted_meanwhile
+from .writing import after_failure
 from .writing import write
 
 
@@ -85,17 +86,26 @@ def stopping_on_signals(client: VoiceIDClient) -> Iterator[None]:
 class OneResult:
     """The outcome of bringing one speaker to the desired state."""
 
-    def __init__(self, state: str, changed: bool, before: Optional[SpeakerFacts], after: Optional[SpeakerFacts]):
+    def __init__(
+        self,
+        state: str,
+        changed: bool,
+        before: Optional[SpeakerFacts],
+        after: Optional[SpeakerFacts],
+        answer_lost: bool = False,
+    ):
         self.state = state
         self.changed = changed
         self.before = before
         self.after = after
+        self.answer_lost = answer_lost  # the write was done, its answer lost (writing.after_failure)
 
     def speaker(self, domain_id: str, speaker_id: str) -> SpeakerFacts:
         """opted_out: the speaker as written (or predicted, or as read when unchanged); absent: as read before
         the deletion, or only its id when there was no such speaker."""
         facts = self.after if self.state == STATE_OPTED_OUT else self.before
-        return facts if facts is not None else request_facts(domain_id, speaker_id)
+        facts = facts if facts is not None else request_facts(domain_id, speaker_id)
+        return dict(facts, answer_lost=True) if self.answer_lost else facts
 
     def diff(self) -> Dict[str, Any]:
         return {"before": self.before or {}, "after": self.after or {}}
@@ -115,9 +125,12 @@ def change_one(client: VoiceIDClient, domain_id: str, speaker_id: str, state: st
     try:
         answer = write(client, decision.action, domain_id, speaker_id)
     except VoiceIDError as error:
-        if not deleted_meanwhile(decision.action, error.api_error):
+        meaning, current = after_failure(client, decision.action, domain_id, speaker_id, error.api_error)
+        if meaning is Failed.DELETED_MEANWHILE:
+            return OneResult(state, False, None, None)  # deleted meanwhile by someone else: nothing was done
+        if meaning is Failed.FAILED:
             raise
-        return OneResult(state, False, None, None)  # deleted meanwhile by someone else: nothing was done
+        return OneResult(state, True, before, speaker_facts(current) if current is not None else None, True)
     return OneResult(state, True, before, speaker_facts(answer) if answer is not None else None)
 
 

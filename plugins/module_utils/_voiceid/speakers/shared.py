@@ -91,9 +91,9 @@ class SharedLedger:
         with self._lock:
             self._ledger.read_failed(speaker_id, error)
 
-    def written(self, speaker_id: str, after: Optional[Facts]) -> None:
+    def written(self, speaker_id: str, after: Optional[Facts], answer_lost: bool = False) -> None:
         with self._lock:
-            self._ledger.written(speaker_id, after)
+            self._ledger.written(speaker_id, after, answer_lost)
 
     def write_failed(self, speaker_id: str, error: ApiError) -> None:
         with self._lock:

@@ -5,19 +5,23 @@
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
 """Writing for a speaker run and for one speaker: the write operation of the desired state, and what its
-answer means (the speaker as written; deleted meanwhile by someone else; failed)."""
+answer means (the speaker as written; deleted meanwhile by someone else; done though its answer was lost;
+failed). What a failed write means is decided here once (`after_failure`), for both paths."""
 
 from __future__ import annotations
 
+import enum
 import functools
 from typing import Callable
 from typing import List
 from typing import Optional
+from typing import Tuple
 
 from ..api.client import ApiSpeaker
 from ..api.client import VoiceIDClient
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from .facts import OPTED_OUT
 from .plan import DELETE
 from .plan import GOALS
 from .shared import SharedLedger
@@ -32,9 +36,40 @@ def write(client: VoiceIDClient, operation: str, domain_id: str, speaker_id: str
     return client.opt_out_speaker(domain_id, speaker_id)
 
 
-def deleted_meanwhile(operation: str, error: ApiError) -> bool:
-    """Whether a failed write found the speaker gone: a deletion someone else made first (nothing was done)."""
-    return operation == DELETE and error.missing_resource == "SPEAKER"
+class Failed(enum.Enum):
+    """What a write that ended in an error means."""
+
+    FAILED = "failed"  # not done, or not known to be done
+    DELETED_MEANWHILE = "deleted meanwhile"  # a deletion someone else made before this run's: nothing was done
+    ANSWER_LOST = "answer lost"  # done: an attempt was carried out, its answer lost, and the effect is confirmed
+
+
+def after_failure(
+    client: VoiceIDClient, operation: str, domain_id: str, speaker_id: str, error: ApiError
+) -> Tuple[Failed, Optional[ApiSpeaker]]:
+    """What a failed write means, and the speaker as it now is (None: gone, or not read).
+
+    A write that may have been carried out (an attempt answered 5xx, timed out or was cut off after it was sent)
+    is never taken as "not done" on the strength of a later answer: a deletion whose retry finds the speaker
+    missing made that speaker go (the run read it before it sent the deletion); any other such write is
+    confirmed by reading the speaker once, and is done if the speaker is in the state the write makes.
+    ANSWER_LOST is where a write is confirmed by something other than its own answer: a journal of the writes
+    records it `done` (confirmed by the retry's answer, or by the read) when this returns it."""
+    if operation == DELETE and error.deleted_before_sent("SPEAKER"):
+        return Failed.DELETED_MEANWHILE, None
+    if operation == DELETE and error.deleted_by_lost_attempt("SPEAKER"):
+        return Failed.ANSWER_LOST, None
+    if not error.outcome_unknown or error.ends_run:
+        return Failed.FAILED, None
+    try:
+        current = client.describe_speaker(domain_id, speaker_id)
+    except VoiceIDError:
+        return Failed.FAILED, None
+    if operation == DELETE and current is None:
+        return Failed.ANSWER_LOST, None
+    if operation != DELETE and current is not None and current.get("Status") == OPTED_OUT:
+        return Failed.ANSWER_LOST, current
+    return Failed.FAILED, None
 
 
 class Writer:
@@ -61,8 +96,13 @@ class Writer:
             after = self._ledger.facts(answer) if answer is not None else None
         except VoiceIDError as error:
             api_error = error.api_error
-            if deleted_meanwhile(self._operation, api_error):
+            meaning, current = after_failure(
+                self._client, self._operation, self._ledger.domain_id, speaker_id, api_error
+            )
+            if meaning is Failed.DELETED_MEANWHILE:
                 self._ledger.gone(speaker_id)
+            elif meaning is Failed.ANSWER_LOST:
+                self._ledger.written(speaker_id, self._ledger.facts(current) if current else None, answer_lost=True)
             else:
                 self._ledger.write_failed(speaker_id, api_error)
             if api_error.ends_run:

@@ -14,14 +14,18 @@ import pytest
 from botocore.stub import ANY
 from botocore.stub import Stubber
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.limits import MAX_ATTEMPTS
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains import run as domain_run
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import KMS_KEY
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import NEW_KEY
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import OLD_KEY
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import add_domain_not_found
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_tags
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import arn
@@ -533,6 +537,66 @@ def test_delete_of_a_domain_deleted_meanwhile_is_ok(voiceid: Stubber, run_module
     assert result["changed"] is False
 
 
+def lost_answer(stub: Stubber, how: str) -> None:
+    """DeleteDomain's first attempt is carried out, its answer lost: a 500, or no answer (a read timeout)."""
+    if how == "500":
+        stub.add_client_error("delete_domain", "InternalServerException", "lost", http_status_code=500)
+    else:
+        stub.add_client_error("delete_domain", "ReadTimeoutError", "Read timeout on endpoint URL")
+
+
+@pytest.mark.parametrize("how", ["500", "read-timeout"])
+def test_delete_whose_answer_was_lost_is_a_change_of_this_run(
+    voiceid: Stubber, run_module: ModuleRunner, how: str
+) -> None:
+    """The domain existed when the run read it, the run sent DeleteDomain, and its retry finds it gone: this
+    run deleted it, though the answer was lost."""
+    existing(voiceid)
+    lost_answer(voiceid, how)
+    voiceid.add_client_error(
+        "delete_domain", "ResourceNotFoundException", "gone", 400, modeled_fields={"ResourceType": "DOMAIN"}
+    )
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["answer_lost"] is True
+    assert result["domain"]["domain_id"] == domain_id(1)
+    assert writes(calls) == ["DeleteDomain", "DeleteDomain"]
+
+
+def test_delete_whose_every_answer_was_lost_is_confirmed_by_a_read(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    """Every attempt answered 500 (the first one deleted the domain): one DescribeDomain finds it gone."""
+    existing(voiceid)
+    for _attempt in range(10):
+        lost_answer(voiceid, "500")
+    add_domain_not_found(voiceid, "describe_domain", {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["answer_lost"] is True
+
+
+def test_delete_whose_answers_were_lost_fails_while_the_domain_is_there(
+    voiceid: Stubber, run_module: ModuleRunner
+) -> None:
+    existing(voiceid)
+    for _attempt in range(10):
+        lost_answer(voiceid, "500")
+    voiceid.add_response("describe_domain", {"Domain": api_domain(1)}, {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert failed
+    assert not result.get("changed")
+    assert "answer_lost" not in result
+    assert "InternalServerException" in result["msg"]
+
+
 # --- bad input ------------------------------------------------------------------------------------------------
 
 
@@ -634,3 +698,223 @@ def test_domain_id_of_a_missing_domain_with_absent_is_ok(voiceid: Stubber, run_m
 
     assert not failed, result
     assert result["changed"] is False
+
+
+# --- broken answers and other writers -----------------------------------------------------------------------
+
+
+def test_create_answered_without_its_domain_is_confirmed_and_changed(
+    voiceid: Stubber, run_module: ModuleRunner
+) -> None:
+    """CreateDomain answered 200 without Domain: the domain was created; the module reads it again."""
+    expect_list_domains(voiceid, [[api_domain(2)]])
+    voiceid.add_response("create_domain", {})
+    expect_list_domains(voiceid, [[api_domain(2), api_domain(7, name=NAME)]])
+    expect_tags(voiceid, 7, {"team": "ops"})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(kms_key_id=KMS_KEY, tags={"team": "ops"}))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert writes(calls) == ["CreateDomain"]
+    assert result["domain"] == dict(domain_facts(7, name=NAME), tags={"team": "ops"})
+    assert any(
+        "CreateDomain was answered with success but without the domain" in text for text in warning_texts(result)
+    )
+
+
+def test_create_answered_without_its_domain_and_not_found_again_fails_as_changed(
+    voiceid: Stubber, run_module: ModuleRunner
+) -> None:
+    expect_list_domains(voiceid, [[]])
+    voiceid.add_response("create_domain", {})
+    expect_list_domains(voiceid, [[]])
+
+    result, failed = run_module(main, args(kms_key_id=KMS_KEY))
+
+    assert failed
+    assert result["changed"] is True
+    assert "Failed to read the answer to CreateDomain" in result["msg"]
+    assert "so it was carried out, but the domain was not found when it was read again" in result["msg"]
+
+
+def test_update_answered_without_its_domain_is_confirmed_and_changed(
+    voiceid: Stubber, run_module: ModuleRunner
+) -> None:
+    existing(voiceid)
+    voiceid.add_response("update_domain", {})
+    voiceid.add_response(
+        "describe_domain", {"Domain": dict(api_domain(1), Description="new")}, {"DomainId": domain_id(1)}
+    )
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(description="new"))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert writes(calls) == ["UpdateDomain"]
+    assert result["domain"]["description"] == "new"
+    assert result["domain"]["tags"] == {}
+
+
+def test_a_read_answered_without_its_member_fails_naming_the_operation(
+    voiceid: Stubber, run_module: ModuleRunner
+) -> None:
+    expect_list_domains(voiceid, [[api_domain(1)]])
+    voiceid.add_response("list_tags_for_resource", {}, {"ResourceArn": arn(1)})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert failed
+    assert "ListTagsForResource" in result["msg"]
+    assert "Tags is missing" in result["msg"]
+    assert writes(calls) == []
+
+
+def test_absent_is_reached_when_another_writer_deletes_the_domain_during_the_read(
+    monkeypatch: pytest.MonkeyPatch, sleeps: List[float], run_module: ModuleRunner
+) -> None:
+    fake = FakeVoiceID(domain_id(1), {})
+    fake.domain_name = NAME
+    fake.delete_after.add("ListDomains")
+    serve_client(monkeypatch, fake)
+
+    result, failed = run_module(main, args(state="absent"))
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert [name for name, _params in fake.calls] == ["ListDomains", "ListTagsForResource"]
+    assert any(f"Domain {domain_id(1)} was deleted by another writer" in text for text in warning_texts(result))
+
+
+@pytest.mark.parametrize("options", [{"tags": {"team": "ops"}}, {"description": "new"}], ids=["tags", "description"])
+def test_a_change_without_a_key_does_not_wait_for_another_re_encryption(
+    voiceid: Stubber, run_module: ModuleRunner, options: Dict[str, Any]
+) -> None:
+    """Someone else's re-encryption is under way; this task changes no key and returns at once."""
+    domain = keyed_domain(1, NEW_KEY, "IN_PROGRESS")
+    existing(voiceid, domain=domain)
+    if "tags" in options:
+        voiceid.add_response("tag_resource", {}, {"ResourceArn": arn(1), "Tags": api_tags(options["tags"])})
+    else:
+        voiceid.add_response("update_domain", {"Domain": dict(domain, Description="new")})
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(**options))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert "DescribeDomain" not in calls
+    assert result["domain"]["server_side_encryption_update_details"]["update_status"] == "IN_PROGRESS"
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
+def test_a_rerun_whose_key_failed_to_take_effect_fails_and_says_so(
+    voiceid: Stubber, run_module: ModuleRunner, check_mode: bool
+) -> None:
+    failed_domain = keyed_domain(1, NEW_KEY, "FAILED")
+    failed_domain["ServerSideEncryptionUpdateDetails"]["Message"] = "The KMS key is disabled."
+    existing(voiceid, domain=failed_domain)
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY, tags={"a": "b"}), check_mode=check_mode)
+
+    assert failed
+    assert result["changed"] is False
+    assert result["msg"] == (
+        f"Voice ID failed to re-encrypt domain {domain_id(1)} with the KMS key this task asks for, {NEW_KEY}: The KMS"
+        f" key is disabled. (update_status FAILED; the previous key was {OLD_KEY}). That key is not in effect; the"
+        " task changed nothing"
+    )
+    assert writes(calls) == []
+
+
+def test_a_task_without_a_key_keeps_only_a_warning_about_a_failed_re_encryption(
+    voiceid: Stubber, run_module: ModuleRunner
+) -> None:
+    existing(voiceid, domain=keyed_domain(1, NEW_KEY, "FAILED"))
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert any("the task does not retry it" in text for text in warning_texts(result))
+
+
+@pytest.mark.parametrize("status", ["IN_PROGRESS", "COMPLETED"])
+def test_wait_timeout_0_reads_the_status_once_and_does_not_wait(
+    voiceid: Stubber, run_module: ModuleRunner, status: str
+) -> None:
+    expect_key_change(voiceid)
+    voiceid.add_response("describe_domain", {"Domain": keyed_domain(1, NEW_KEY, status)}, {"DomainId": domain_id(1)})
+    calls = record_api_calls(voiceid)
+    started = FakeClock.now
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY, wait_timeout=0))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert calls.count("DescribeDomain") == 1
+    assert FakeClock.now == started
+    assert result["domain"]["server_side_encryption_update_details"]["update_status"] == status
+
+
+def test_wait_timeout_0_fails_on_a_failed_re_encryption(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_key_change(voiceid)
+    voiceid.add_response("describe_domain", {"Domain": keyed_domain(1, NEW_KEY, "FAILED")}, {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(kms_key_id=NEW_KEY, wait_timeout=0))
+
+    assert failed
+    assert result["changed"] is True
+    assert result["msg"].startswith(f"Voice ID failed to re-encrypt domain {domain_id(1)} with the KMS key {NEW_KEY}")
+
+
+def lose_every_answer(stub: Stubber, operation: str) -> None:
+    """Every attempt of operation is answered 500 (the service may have carried it out)."""
+    for _attempt in range(MAX_ATTEMPTS):
+        stub.add_client_error(operation, "InternalServerException", "lost", http_status_code=500)
+
+
+@pytest.mark.parametrize("found", [True, False], ids=["created", "not-created"])
+def test_create_whose_answers_are_lost_is_confirmed_by_its_effect(
+    voiceid: Stubber, run_module: ModuleRunner, found: bool
+) -> None:
+    expect_list_domains(voiceid, [[]])
+    lose_every_answer(voiceid, "create_domain")
+    expect_list_domains(voiceid, [[api_domain(7, name=NAME)] if found else []])
+    if found:
+        expect_tags(voiceid, 7, {})
+
+    result, failed = run_module(main, args(kms_key_id=KMS_KEY))
+
+    if found:
+        assert not failed, result
+        assert result["changed"] is True
+        assert result["domain"]["domain_id"] == domain_id(7)
+        assert any("the answer to CreateDomain was lost" in text for text in warning_texts(result))
+    else:
+        assert failed
+        assert not result.get("changed")
+        assert result["msg"].startswith("Failed to create domain 'domain-1': InternalServerException")
+
+
+@pytest.mark.parametrize("shows", [True, False], ids=["updated", "not-updated"])
+def test_update_whose_answers_are_lost_is_confirmed_by_its_effect(
+    voiceid: Stubber, run_module: ModuleRunner, shows: bool
+) -> None:
+    existing(voiceid)
+    lose_every_answer(voiceid, "update_domain")
+    described = dict(api_domain(1), Description="new" if shows else "Domain number 1")
+    voiceid.add_response("describe_domain", {"Domain": described}, {"DomainId": domain_id(1)})
+
+    result, failed = run_module(main, args(description="new"))
+
+    assert failed is not shows
+    assert bool(result.get("changed")) is shows
+    if shows:
+        assert result["domain"]["description"] == "new"
+    else:
+        assert result["msg"].startswith("Failed to update domain 'domain-1': InternalServerException")

@@ -5,20 +5,25 @@
 
 from __future__ import annotations
 
+import types
 from typing import Any
 from typing import Dict
 from typing import List
 
+import botocore.exceptions
 import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_domain_info
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.support.running import CHECK_MODES
 from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import add_domain_not_found
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import api_domain
+from ansible_collections.speakerops.voiceid.tests.unit.support.samples import arn
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_facts
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import domain_id
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import expect_list_domains
@@ -279,11 +284,75 @@ def test_tags_refused_leave_them_out_with_one_warning(voiceid: Stubber, run_modu
 
 def test_other_tag_errors_fail(voiceid: Stubber, run_module: ModuleRunner) -> None:
     expect_list_domains(voiceid, [[api_domain(1)]])
-    voiceid.add_client_error(
-        "list_tags_for_resource", "ResourceNotFoundException", "gone", 400, modeled_fields={"ResourceType": "DOMAIN"}
-    )
+    voiceid.add_client_error("list_tags_for_resource", "ValidationException", "bad arn", 400)
 
     result, failed = run_module(main, args())
 
     assert failed
-    assert result["msg"].startswith("Failed to list the tags of domain: ResourceNotFoundException")
+    assert result["msg"].startswith("Failed to list the tags of domain: ValidationException")
+
+
+def test_an_answer_without_its_tags_fails(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    """A broken answer never passes for a domain without tags."""
+    expect_list_domains(voiceid, [[api_domain(1)]])
+    voiceid.add_response("list_tags_for_resource", {}, {"ResourceArn": arn(1)})
+
+    result, failed = run_module(main, args())
+
+    assert failed
+    assert result["error"]["code"] == "MalformedResponse"
+    assert (
+        "the answer to ListTagsForResource does not match the service's output shape: Tags is missing" in result["msg"]
+    )
+
+
+@pytest.mark.parametrize("options", [{}, {"domain_id": domain_id(1)}], ids=["listed", "described"])
+def test_a_domain_deleted_during_the_read_is_left_out_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, sleeps: List[float], run_module: ModuleRunner, options: Dict[str, Any]
+) -> None:
+    """Another writer deletes the domain between ListDomains (or DescribeDomain) and ListTagsForResource."""
+    fake = FakeVoiceID(domain_id(1), {})
+    fake.delete_after.update({"ListDomains", "DescribeDomain"})
+    serve_client(monkeypatch, fake)
+
+    result, failed = run_module(main, args(**options))
+
+    assert not failed, result
+    assert result["domains"] == []
+    assert [name for name, _params in fake.calls][-1] == "ListTagsForResource"
+    assert any(
+        f"Domain {domain_id(1)} was deleted while it was being read (ResourceNotFoundException from"
+        " ListTagsForResource); it is left out" in text
+        for text in warning_texts(result)
+    )
+
+
+def test_the_domains_still_there_are_listed_when_one_vanishes(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    expect_list_domains(voiceid, [[api_domain(1), api_domain(2)]])
+    voiceid.add_client_error(
+        "list_tags_for_resource", "ResourceNotFoundException", "gone", 400, modeled_fields={"ResourceType": "DOMAIN"}
+    )
+    expect_tags(voiceid, 2, {"team": "ops"})
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["domains"] == [dict(domain_facts(2), tags={"team": "ops"})]
+
+
+def test_an_unreachable_endpoint_fails_with_one_plain_message(
+    monkeypatch: pytest.MonkeyPatch, sleeps: List[float], run_module: ModuleRunner
+) -> None:
+    class Unreachable:
+        meta = types.SimpleNamespace(endpoint_url="http://127.0.0.1:9")
+
+        def describe_domain(self, **_params: Any) -> Dict[str, Any]:
+            raise botocore.exceptions.EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+    serve_client(monkeypatch, Unreachable())
+
+    result, failed = run_module(main, args(domain_id=domain_id(1)))
+
+    assert failed
+    assert result["msg"].startswith("The endpoint is unreachable: EndpointConnectionError: the Voice ID endpoint")
+    assert result["msg"].endswith("stopped instead of retrying every request")

@@ -166,3 +166,45 @@ def test_throttled_pages_are_retried(voiceid: Stubber, run_module: ModuleRunner,
     assert result["watchlists"] == [watchlist_facts(1, DOMAIN)]
     assert calls == ["ListWatchlists", "ListWatchlists"]
     assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize(
+    "main, operation",
+    [(voiceid_watchlist_info.main, "list_watchlists"), (voiceid_fraudster_info.main, "list_fraudsters")],
+)
+def test_an_answer_without_its_list_fails_instead_of_returning_none(
+    voiceid: Stubber, run_module: ModuleRunner, main: Any, operation: str
+) -> None:
+    """A 200 {} is a broken answer, never an empty list: the decommission would export nothing and delete."""
+    voiceid.add_response(operation, {}, {"DomainId": DOMAIN, "MaxResults": 100})
+    api = operation.title().replace("_", "")
+
+    result, failed = run_module(main, {"domain_id": DOMAIN, "region": "eu-west-2"})
+
+    assert failed
+    assert result["error"]["code"] == "MalformedResponse"
+    assert f"Failed to read the answer to {api} of domain {DOMAIN}: MalformedResponse" in result["msg"]
+    assert "fraudsters" not in result and "watchlists" not in result
+
+
+@pytest.mark.parametrize(
+    "main, operation, key",
+    [
+        (voiceid_watchlist_info.main, "list_watchlists", "WatchlistSummaries"),
+        (voiceid_fraudster_info.main, "list_fraudsters", "FraudsterSummaries"),
+    ],
+)
+def test_a_repeated_next_token_fails_at_the_second_page(
+    voiceid: Stubber, run_module: ModuleRunner, main: Any, operation: str, key: str
+) -> None:
+    voiceid.add_response(operation, {key: [], "NextToken": "again"}, {"DomainId": DOMAIN, "MaxResults": 100})
+    voiceid.add_response(
+        operation, {key: [], "NextToken": "again"}, {"DomainId": DOMAIN, "MaxResults": 100, "NextToken": "again"}
+    )
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, {"domain_id": DOMAIN, "region": "eu-west-2"})
+
+    assert failed
+    assert "repeats the NextToken of an earlier page" in result["msg"]
+    assert len(calls) == 2

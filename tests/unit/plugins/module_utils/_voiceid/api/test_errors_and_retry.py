@@ -11,8 +11,11 @@ from typing import Optional
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionClosedError
+from botocore.exceptions import ConnectTimeoutError
 from botocore.exceptions import EndpointConnectionError
 from botocore.exceptions import NoCredentialsError
+from botocore.exceptions import ReadTimeoutError
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import ApiError
@@ -49,6 +52,47 @@ def client_error(code: str, status: int = 400, **fields: str) -> ClientError:
 )
 def test_what_is_retried(exc: Exception, retryable: bool) -> None:
     assert ApiError.from_exception(exc).retryable is retryable
+
+
+@pytest.mark.parametrize(
+    "exc, maybe_carried_out",
+    [
+        (client_error("InternalServerException", 500), True),
+        (client_error("SomethingNew", 502), True),
+        (ReadTimeoutError(endpoint_url="http://127.0.0.1:9"), True),
+        (ConnectionClosedError(endpoint_url="http://127.0.0.1:9"), True),
+        (ConnectTimeoutError(endpoint_url="http://127.0.0.1:9"), False),  # never sent
+        (EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), False),
+        (client_error("ThrottlingException"), False),
+        (client_error("ConflictException", ConflictType="CONCURRENT_CHANGES"), False),
+        (client_error("ResourceNotFoundException", ResourceType="SPEAKER"), False),
+    ],
+)
+def test_what_may_have_been_carried_out(exc: Exception, maybe_carried_out: bool) -> None:
+    assert ApiError.from_exception(exc).maybe_carried_out is maybe_carried_out
+
+
+def test_a_request_whose_earlier_attempt_was_lost_says_so() -> None:
+    """The Transport marks the error a request ends with when an earlier attempt may have been carried out;
+    a ResourceNotFoundException then is not a deletion made by someone else."""
+
+    class Service:
+        answers: List[Exception] = [
+            ReadTimeoutError(endpoint_url="http://127.0.0.1:9"),
+            client_error("ResourceNotFoundException", ResourceType="SPEAKER"),
+        ]
+
+        def delete_speaker(self, **_params: Any) -> Dict[str, Any]:
+            raise self.answers.pop(0)
+
+    with pytest.raises(VoiceIDError) as raised:
+        VoiceIDClient(Service(), RetryPolicy(sleep=lambda _seconds: None)).delete_speaker("d" * 22, "s-1")
+
+    error = raised.value.api_error
+    assert error.missing_resource == "SPEAKER" and error.earlier_attempt_lost and error.outcome_unknown
+    assert error.deleted_by_lost_attempt("SPEAKER") and not error.deleted_before_sent("SPEAKER")
+    plain = ApiError.from_exception(client_error("ResourceNotFoundException", ResourceType="SPEAKER"))
+    assert plain.deleted_before_sent("SPEAKER") and not plain.deleted_by_lost_attempt("SPEAKER")
 
 
 def test_api_error_reads_modelled_fields() -> None:
