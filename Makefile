@@ -16,7 +16,7 @@ COLLECTION := $(TREE)/ansible_collections/speakerops/voiceid
 ANSIBLE_TEST := cd $(COLLECTION) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 GET_PIP_CACHE := $(HOME)/.ansible/test/cache
 
-.PHONY: help test test-pieces demo decommission-test venv tree sanity units lint ruff mypy structure yamllint ansible-lint emulator-wheel emulator-tests integration docs docs-lint package bench changelog-check release clean
+.PHONY: help test test-pieces demo demo-setup demo-run decommission-test examples-test venv tree sanity units lint ruff mypy structure yamllint ansible-lint emulator-wheel emulator-tests emulator-tests-oldest integration docs docs-lint package bench changelog-check release clean
 
 help:
 	@echo "make demo   opt speakers out on a local Voice ID emulator (no AWS account needed)"
@@ -87,10 +87,12 @@ mypy: tree
 	cd $(TREE) && $(BIN)/mypy --config-file $(COLLECTION)/pyproject.toml --explicit-package-bases \
 		-p ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid \
 		-p ansible_collections.speakerops.voiceid.plugins.modules
-	$(BIN)/mypy --strict emulator/src/voiceid_emulator
+	$(BIN)/mypy --strict --python-version $(EMULATOR_OLDEST_PYTHON) emulator/src/voiceid_emulator
 
+# yamllint on the YAML files, then on the YAML inside module docs, guides and README (tests/tools/lint_embedded_yaml.py).
 yamllint: venv
 	$(BIN)/yamllint --strict .
+	$(BIN)/python tests/tools/lint_embedded_yaml.py
 
 ansible-lint: tree
 	cd $(COLLECTION) && ANSIBLE_COLLECTIONS_PATH=$(TREE) $(BIN)/ansible-lint --offline
@@ -113,6 +115,23 @@ $(EMULATOR_INSTALLED): $(STAMP) $(EMULATOR_SOURCES)
 
 emulator-tests: $(EMULATOR_INSTALLED)
 	$(BIN)/python -m pytest -q emulator/tests
+
+# The emulator runs on Python 3.10 and later (emulator/pyproject.toml: requires-python; 3.10 is ansible-core 2.17's
+# controller Python). emulator-tests runs its tests on the newest (.venv's 3.13), emulator-tests-oldest on the
+# oldest, in a venv of its own (.venvs/emulator-3.10: the wheel and emulator/tests/requirements.txt). It runs the
+# whole suite, not a subset: about 35 seconds alone, a minute on a loaded machine, mostly waiting on sockets.
+# mypy checks the emulator's source against 3.10's standard library (no tomllib, typing.Self, ExceptionGroup).
+EMULATOR_OLDEST_PYTHON := 3.10
+EMULATOR_OLDEST_VENV := .venvs/emulator-$(EMULATOR_OLDEST_PYTHON)
+$(EMULATOR_OLDEST_VENV)/.installed: emulator/tests/requirements.txt
+	rm -rf $(EMULATOR_OLDEST_VENV)
+	python=$$(tests/matrix/matrix.sh python $(EMULATOR_OLDEST_PYTHON)) && "$$python" -m venv $(EMULATOR_OLDEST_VENV)
+	$(EMULATOR_OLDEST_VENV)/bin/python -m pip install --quiet -r emulator/tests/requirements.txt
+	touch $@
+
+emulator-tests-oldest: $(EMULATOR_OLDEST_VENV)/.installed $(EMULATOR_INSTALLED)
+	$(EMULATOR_OLDEST_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps $(DIST)/voiceid_emulator-*.whl
+	$(EMULATOR_OLDEST_VENV)/bin/python -m pytest -q -p no:cacheprovider emulator/tests
 
 # ansible-test integration targets against the local Voice ID emulator (tests/integration/run-with-emulator.sh).
 integration: tree $(EMULATOR_INSTALLED)
@@ -145,14 +164,30 @@ package: tree
 	$(BIN)/ansible-galaxy collection install --no-deps -p $(INSTALLED) $(DIST)/speakerops-voiceid-*.tar.gz
 
 # make demo: the example playbook from the docs, twice, against a local Voice ID emulator, through the
-# packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test.
-demo: package $(EMULATOR_INSTALLED)
-	tests/demo/run.sh $(BIN) $(INSTALLED)
+# packaged collection. It checks itself (changed, then unchanged), so make test runs it as the packaging test
+# (demo-run: the pieces package and emulator-wheel build what it needs). Quiet: what builds the package and the
+# emulator goes to .build/demo-setup.log, printed only if it fails; then the playbook's output and the demo's text.
+demo:
+	@mkdir -p .build
+	@$(MAKE) --no-print-directory demo-setup >.build/demo-setup.log 2>&1 \
+		|| { cat .build/demo-setup.log; echo "demo: building the collection or the emulator failed (above)"; exit 1; }
+	@$(MAKE) --no-print-directory demo-run
+
+demo-setup: package $(EMULATOR_INSTALLED)
+
+demo-run:
+	@tests/demo/run.sh $(BIN) $(INSTALLED)
 
 # The decommission playbook of the docs (docs/examples/decommission), end to end through the packaged collection,
 # against an emulator with two accounts and two regions, checked against the emulator's state.
 decommission-test: package $(EMULATOR_INSTALLED)
 	tests/decommission/run.sh $(BIN) $(INSTALLED)
+
+# Every module's EXAMPLES as tasks, README's short playbook (with a comment in optouts.txt) and the IAM table
+# (docs/iam/permissions.yml) against the operations each module calls, through the packaged collection against
+# the emulator (tests/examples/run_examples.py).
+examples-test: package $(EMULATOR_INSTALLED)
+	tests/examples/run.sh $(BIN) $(INSTALLED)
 
 # Figures, not a test: the bulk mode against the quota bound and a loop of single tasks (docs/docsite/rst/bulk_opt_outs.rst).
 bench: package $(EMULATOR_INSTALLED)
@@ -262,11 +297,11 @@ $(foreach release,$(MATRIX),$(eval $(call MATRIX_RELEASE,$(release))))
 #   ~/.ansible/test/venv  sanity's virtualenvs, shared by every release (and checkout): one piece runs the
 #                       releases' sanity one after the other (matrix.sh also locks it, for other checkouts).
 # docs and docs-lint lay out trees of their own in a temporary directory.
-.PHONY: $(addprefix piece-,venv tree emulator-wheel package lint docs emulator-tests demo decommission-test)
+.PHONY: $(addprefix piece-,venv tree emulator-wheel package lint docs emulator-tests emulator-tests-oldest demo decommission-test examples-test)
 TEST_PIECES := piece-matrix-units-2.17 piece-matrix-integration-2.17 piece-matrix-integration-2.21 \
-	piece-matrix-sanity piece-lint piece-emulator-tests \
+	piece-matrix-sanity piece-lint piece-emulator-tests piece-emulator-tests-oldest \
 	$(foreach release,2.18 2.19 2.20,piece-matrix-integration-$(release) piece-matrix-units-$(release)) \
-	piece-matrix-units-2.21 piece-decommission-test piece-demo piece-docs
+	piece-matrix-units-2.21 piece-decommission-test piece-demo piece-examples-test piece-docs
 test-pieces: $(TEST_PIECES)
 
 piece-venv:
@@ -283,8 +318,12 @@ piece-docs: piece-venv
 	@$(PIECE) run docs $(MAKE) --no-print-directory docs
 piece-emulator-tests: piece-emulator-wheel
 	@$(PIECE) run emulator-tests $(MAKE) --no-print-directory emulator-tests
+piece-emulator-tests-oldest: piece-emulator-wheel
+	@$(PIECE) run emulator-tests-oldest $(MAKE) --no-print-directory emulator-tests-oldest
 piece-demo: piece-package piece-emulator-wheel
-	@$(PIECE) run demo $(MAKE) --no-print-directory -o package demo
+	@$(PIECE) run demo $(MAKE) --no-print-directory demo-run
+piece-examples-test: piece-package piece-emulator-wheel
+	@$(PIECE) run examples-test $(MAKE) --no-print-directory -o package examples-test
 piece-decommission-test: piece-package piece-emulator-wheel
 	@$(PIECE) run decommission-test $(MAKE) --no-print-directory -o package decommission-test
 

@@ -10,7 +10,10 @@ Runs real ansible-playbook processes against the local emulator with the quotas 
 quotas raised tenfold: 100/s for DescribeSpeaker, OptOutSpeaker and DeleteSpeaker, 50/s for ListSpeakers) and
 25 ms added to every call, and prints for each case the time beyond Ansible's fixed start-up (the same playbook
 with an empty list, measured in the same run), the bound, and their ratio; then the speed-up over a `loop:` of
-single-speaker tasks, and the peak memory of the module process for a 100,000-speaker domain.
+single-speaker tasks, the tail after the last page of a paging-bound run next to the paging time, the adaptive
+rate (request_rates ten times the quotas: the span from the first call to the last against the bound, and the
+throttled answers per answered call; every 2nd call throttled and every 7th a 500: every speaker done, and
+summary.throttled against the call log), and the peak memory of the module process for a 100,000-speaker domain.
 Figures, not assertions: nothing here fails on a slow machine. Other processes on the machine make them noisy.
 """
 
@@ -20,6 +23,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import statistics
 import subprocess
 import sys
@@ -29,6 +33,7 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Optional
+from typing import Tuple
 
 from voiceid_emulator import EmulatorServer  # the package in emulator/ (make emulator-wheel installs it)
 
@@ -49,6 +54,22 @@ PLAYBOOK = """
 # AWS's quotas raised tenfold, as an account may have them: the module is told, the emulator enforces them.
 RAISED_REQUEST_RATES = {"describe_speaker": 100, "opt_out_speaker": 100, "list_speakers": 50}
 RAISED_QUOTAS = {"DescribeSpeaker": 100.0, "OptOutSpeaker": 100.0, "DeleteSpeaker": 100.0, "ListSpeakers": 50.0}
+# The same, printing what the run did: it must not fail the play, whatever happened.
+FAULTS_PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - speakerops.voiceid.{module}:
+        domain_id: {domain_id}
+        speaker_ids: "{{{{ lookup('ansible.builtin.file', '{ids_file}') | from_json }}}}"{extra}
+      register: result
+      ignore_errors: true
+    - ansible.builtin.debug:
+        msg: >-
+          SUMMARY failed={{{{ result.failures | default([]) | length }}}}
+          throttled={{{{ result.summary.throttled | default(-1) }}}}
+          retried={{{{ result.summary.retried | default(-1) }}}}
+"""
 LOOP_PLAYBOOK = """
 - hosts: localhost
   gather_facts: false
@@ -94,6 +115,8 @@ class Bench:
             ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
         )
         self.bin = pathlib.Path(sys.executable).parent
+        self.last_stdout = ""
+        self.started_at = self.ended_at = 0.0  # wall clock of the latest playbook run, as the call log's timestamps
 
     def playbook(
         self,
@@ -114,9 +137,12 @@ class Bench:
             extra += f"\n        request_rates: {json.dumps(request_rates)}"
         playbook.write_text(template.format(domain_id=DOMAIN_ID, ids_file=ids_file, module=module, extra=extra))
         started = time.monotonic()
+        self.started_at = time.time()
         command = [str(self.bin / "ansible-playbook"), str(playbook)]
         run = subprocess.run(command, env=self.env, capture_output=True, text=True, check=False)
         elapsed = time.monotonic() - started
+        self.ended_at = time.time()
+        self.last_stdout = run.stdout
         if run.returncode != 0:
             raise SystemExit(f"ansible-playbook failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
         return elapsed
@@ -172,7 +198,9 @@ def main() -> None:
     parser.add_argument("--loop-sample", type=int, default=40, help="single-speaker tasks timed for the loop figure")
     parser.add_argument("--memory-speakers", type=int, default=100_000)
     parser.add_argument(
-        "--cases", default="default,raised,memory", help="which groups to run: default quotas, raised, memory"
+        "--cases",
+        default="default,raised,adaptive,memory",
+        help="which groups to run: default quotas, raised, adaptive (rates above the quotas, heavy throttling), memory",
     )
     options = parser.parse_args()
     cases = set(options.cases.split(","))
@@ -248,8 +276,15 @@ def main() -> None:
             bound = max(100 / RAISED_QUOTAS["ListSpeakers"], paging)
             report("10,000 opted out (100 pages: max(2 s, 100 x latency))", paged_total - startup, bound, 2.0)
             describes = len(server.calls("DescribeSpeaker"))
-            pages = len(server.calls("ListSpeakers"))
-            print(f"{'':<52} DescribeSpeaker calls: {describes}, ListSpeakers calls: {pages}")
+            pages = [call["timestamp"] for call in server.calls("ListSpeakers")]
+            print(f"{'':<52} DescribeSpeaker calls: {describes}, ListSpeakers calls: {len(pages)}")
+            print(
+                f"{'':<52} paging {max(pages) - min(pages):.2f} s (first to last page),"
+                f" then {bench.ended_at - max(pages):.2f} s to the end of the playbook"
+            )
+
+        if "adaptive" in cases:
+            adaptive_cases(server, bench, startup)
 
     if "memory" in cases:
         with tempfile.TemporaryDirectory() as temp:
@@ -258,6 +293,61 @@ def main() -> None:
                 f"{'peak memory of the module, ' + format(options.memory_speakers, ',') + ' speakers requested':<52} "
                 f"{peak / 1024:7.0f} MiB"
             )
+
+
+# request_rates ten times AWS's default quotas, against an emulator that enforces the defaults.
+TENFOLD_REQUEST_RATES = {"describe_speaker": 100, "opt_out_speaker": 100, "list_speakers": 50}
+# Every 2nd call throttled and every 7th answered 500 (the emulator's fault rules, counted over all calls).
+HEAVY_FAULT_RULES = [{"every": 2, "code": "ThrottlingException"}, {"every": 7, "code": "InternalServerException"}]
+
+
+def adaptive_cases(server: EmulatorServer, bench: Bench, startup: float) -> None:
+    """The adaptive rate: request_rates above the real quota, and heavy throttling with faults."""
+    enrolled = [f"enrolled-{number:04d}" for number in range(150)]
+    mixed = enrolled + ids(range(150))
+    mixed_seed = seed(300, "OPTED_OUT", enrolled=enrolled)
+    print("Adaptive rate: AWS's default quotas enforced, 300 speakers (150 enrolled, 150 opted out), all requested")
+    # The bound at the real quotas: 150 opt-outs at 10/s (the reads, 3 pages, take well under a second).
+    bound = 150 / 10.0
+    for name, rates in (
+        ("request_rates at the quotas (the defaults)", None),
+        ("request_rates 10x the quotas", TENFOLD_REQUEST_RATES),
+    ):
+        server.configure(rates={}, rules=[], throttle_rate=0.0, fault_rate=0.0)
+        server.load_seed(mixed_seed)
+        server.clear_calls()
+        total = bench.playbook(PLAYBOOK, mixed, request_rates=rates)
+        report(f"{name} (bound {bound:g} s)", total - startup, bound, 1.3)
+        answered_calls, throttled_calls = answered_and_throttled(server)
+        stamps = [call["timestamp"] for call in server.calls()]
+        span = max(stamps) - min(stamps)  # free of Ansible's start-up, which a loaded machine makes noisy
+        print(
+            f"{'':<52} first call to last: {span:.2f} s, {span / bound:.2f} x the bound (goal <= 1.3);"
+            f" throttled answers per answered call: {throttled_calls / answered_calls:.2f}"
+            f" ({throttled_calls} / {answered_calls}, goal <= 0.5)"
+        )
+
+    for state, module in (("opted out", "voiceid_speaker_optout"), ("erased", "voiceid_speaker")):
+        server.configure(rules=HEAVY_FAULT_RULES)
+        server.load_seed(mixed_seed)
+        server.clear_calls()
+        extra_state = "absent" if module == "voiceid_speaker" else None
+        total = bench.playbook(FAULTS_PLAYBOOK, mixed, module=module, state=extra_state)
+        summary = dict(re.findall(r"(\w+)=(-?\d+)", bench.last_stdout.split("SUMMARY", 1)[1].split('"', 1)[0]))
+        answered_calls, throttled_calls = answered_and_throttled(server)
+        print(
+            f"{'every 2nd call throttled, every 7th a 500: ' + state:<52} {total - startup:7.2f} s"
+            f"  done {300 - int(summary['failed'])} of 300, failed {summary['failed']},"
+            f" throttled {summary['throttled']} (call log: {throttled_calls}), retried {summary['retried']}"
+        )
+    server.configure(rules=[])
+
+
+def answered_and_throttled(server: EmulatorServer) -> Tuple[int, int]:
+    """(calls answered other than throttled, throttled answers), from the emulator's call log."""
+    calls = [call for call in server.calls() if call.get("operation")]
+    throttled_calls = sum(1 for call in calls if call.get("error_code") == "ThrottlingException")
+    return len(calls) - throttled_calls, throttled_calls
 
 
 def throttled(server: EmulatorServer) -> List[Dict[str, Any]]:

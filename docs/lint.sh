@@ -33,4 +33,6 @@ if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     collection="$COLLECTIONS_PATH/ansible_collections/speakerops/voiceid"
 fi
 antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs "$collection"
+# The permissions guide is rendered from the one IAM table (docs/iam/permissions.yml).
+"$VENV_BIN/python" "$ROOT/tests/tools/iam_policies.py" --check
 echo "docs/lint.sh: collection docs are clean"

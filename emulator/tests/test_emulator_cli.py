@@ -154,7 +154,12 @@ def test_cli_help_documents_the_options() -> None:
 
 def test_cli_help_names_every_implemented_operation() -> None:
     result = subprocess.run(
-        [*EMULATOR, "--help"], cwd=pathlib.Path(sys.executable).parent, capture_output=True, text=True, timeout=30
+        [*EMULATOR, "--help"],
+        cwd=pathlib.Path(sys.executable).parent,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     )
     section = result.stdout.split("implemented operations:", 1)[1].split("State is kept", 1)[0]
     assert sorted(re.findall(r"[A-Z][A-Za-z]+", section)) == sorted(IMPLEMENTED_OPERATIONS)

@@ -16,7 +16,8 @@ attributes:
   check_mode:
     description: Can run in C(check_mode) and return changed status prediction without modifying target.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in
+      diff mode.
   action_group:
     description: Use C(group/speakerops.voiceid.aws) in C(module_defaults) to set defaults for this module.
     support: full
@@ -26,11 +27,15 @@ notes:
   - AWS ended support for Amazon Connect Voice ID on 2026-05-20. Since then Voice ID resources can no longer
     be accessed and calls to the service fail; the modules still work against the local emulator for tests.
   - Speaker ids are personal data (AWS marks them sensitive). Use C(no_log) on tasks whose logs leave the team.
-  - Throttling, internal server errors and conflicts of type C(CONCURRENT_CHANGES) are retried with jittered
-    exponential backoff, up to 10 attempts per request.
+  - Internal server errors and conflicts of type C(CONCURRENT_CHANGES) are retried with jittered exponential
+    backoff, up to 10 attempts per request.
+  - A throttled request is retried with the same backoff for as long as the task runs, and never counts as one
+    of those attempts. The module slows down an operation that the service throttles (each throttled answer
+    cuts its rate to 80 percent) and speeds it up again on success, back to its O(request_rates) value.
   - Each attempt of a request times out after 5 seconds to connect and 10 seconds to read (set
     O(aws_config) keys C(connect_timeout) and C(read_timeout) to change them), and a request gives up after
-    60 seconds of attempts. When no request of a task gets an answer, the task fails after three attempts
+    60 seconds of attempts (the time it waits for its turn under O(request_rates), or after throttled
+    answers, is not counted). When no request of a task gets an answer, the task fails after three attempts
     instead of retrying every request.
 """
 
@@ -66,8 +71,35 @@ options:
       - Each rate is a number from 0.01 to 10000. Only C(list_speakers), in M(speakerops.voiceid.voiceid_speaker)
         and M(speakerops.voiceid.voiceid_speaker_optout), may also be V(0), to read with C(DescribeSpeaker) alone.
       - Quotas are per account and region, shared by every client; lower the rates when other tasks or
-        applications call the same operations at the same time. Throttled requests are retried all the same.
+        applications call the same operations at the same time. Throttled requests are retried all the same, and
+        the module lowers the rate of an operation the service throttles.
     type: dict
+"""
+
+    # The durable write journal (module_utils/_voiceid/journal.py) of the modules that write.
+    JOURNAL = r"""
+options:
+  journal:
+    description:
+      - A file on the host that runs the module where the task writes down, as it goes, each write it makes,
+        so that the record survives an interrupted run (Ctrl-C, C(kill -9) of C(ansible-playbook), a crash of
+        the controller), which the module's result does not.
+      - JSON Lines, appended to (never truncated), created with mode C(0600) (an existing file keeps its mode).
+        Each line is written and flushed to disk (C(fsync)) before the run goes on.
+      - Each line has C(time) (ISO 8601, UTC), C(run) (an id of this task's run), C(event), C(operation) (the
+        API operation, for example C(OptOutSpeaker)), C(domain_id) and, for speakers, C(speaker_id) as sent
+        (in M(speakerops.voiceid.voiceid_domain), C(name), the domain's).
+        Events are C(start) (the module, the state, the counts requested; no speaker id), C(sent) (written
+        before a write request leaves), C(done) (the service confirmed the write), C(failed) (with C(error),
+        the error code), C(progress) (counts so far, about every 10 seconds) and C(end) (the run's counts).
+      - Every write the service carried out has a C(done) line, or a C(sent) line without C(done) when its
+        answer never arrived; no write the service did not carry out has a C(done) line.
+      - Check mode journals no write, only C(start) and C(end).
+      - The directory must exist. A path that cannot be opened for appending and written fails the task
+        before any call to the service.
+      - The journal holds speaker ids, which are personal data. Keep it where the task's other evidence is
+        kept, and delete it with that evidence.
+    type: path
 """
 
     # Should be used together with the standard fragment.

@@ -11,8 +11,9 @@ module: voiceid_domain
 short_description: Manage Amazon Connect Voice ID domains
 version_added: 0.1.0
 description:
-  - Creates, updates and deletes an Amazon Connect Voice ID domain, found by its name in the account and
-    region, with its description, the KMS key that encrypts its data, and its tags.
+  - Creates, updates and deletes an Amazon Connect Voice ID domain, found by its name (O(domain_name)) in the
+    account and region or by its id (O(domain_id)), with its description, the KMS key that encrypts its data, and
+    its tags.
   - With O(state=present), a domain that does not exist is created (C(CreateDomain)); an existing one is
     updated (C(UpdateDomain)) only when its description or its KMS key differs, and its tags are changed
     (C(TagResource), C(UntagResource)) only for the keys that differ.
@@ -25,18 +26,20 @@ description:
 author:
   - speakerops.voiceid maintainers (@speakerops)
 options:
-  name:
+  domain_name:
     description:
       - The name of the domain, 1 to 256 letters, digits, C(_) or C(-), starting with a letter or digit.
       - The module finds the domain by this name (C(ListDomains)); the name itself is never changed.
+      - Required to create a domain. With O(domain_id), the two must name the same domain.
     type: str
-    required: true
+    aliases: [name]
   domain_id:
     description:
-      - The identifier of the domain, 22 letters or digits, when more than one domain has the name O(name).
-      - The module then works on this domain (found with C(DescribeDomain)) and fails, changing nothing, unless
-        it is called O(name). With O(state=present) the domain must exist.
-      - Voice ID does not make names unique; this is how to delete, one by one, domains that share a name.
+      - The identifier of the domain, 22 letters or digits. The module then works on this domain (found with
+        C(DescribeDomain)); with O(state=present) it must exist.
+      - Given with O(domain_name), the module fails, changing nothing, unless the domain is called that.
+      - Voice ID does not make names unique; this is how to update or delete one of several domains that share a
+        name. O(state=absent) needs only one of O(domain_id) and O(domain_name).
     type: str
   description:
     description:
@@ -114,6 +117,7 @@ notes:
 extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.REQUEST_RATES
+  - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -142,7 +146,7 @@ seealso:
 EXAMPLES = r"""
 - name: A Voice ID domain for the support line, encrypted with the team's key and tagged
   speakerops.voiceid.voiceid_domain:
-    name: contact-center
+    domain_name: contact-center
     description: Voice authentication for the support line
     kms_key_id: arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
     tags:
@@ -153,26 +157,31 @@ EXAMPLES = r"""
 
 - name: Move the domain to a new key and wait (up to an hour) until Voice ID has re-encrypted it
   speakerops.voiceid.voiceid_domain:
-    name: contact-center
+    domain_name: contact-center
     kms_key_id: arn:aws:kms:eu-west-2:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab
     wait_timeout: 3600
 
 - name: Add a tag and keep the others
   speakerops.voiceid.voiceid_domain:
-    name: contact-center
+    domain_name: contact-center
     tags:
       data-classification: personal
     purge_tags: false
 
-- name: Delete one of two domains that share a name
+- name: Keep only the tags listed, removing the others (purge_tags defaults to true)
   speakerops.voiceid.voiceid_domain:
-    name: contact-center
-    domain_id: AbCdEfGhIjKlMnOpQrStUv
+    domain_name: contact-center
+    tags:
+      team: contact-center
+
+- name: Delete one of two domains that share a name, by its id
+  speakerops.voiceid.voiceid_domain:
+    domain_id: "{{ duplicate_domain_id }}"
     state: absent
 
 - name: Delete the domain (Voice ID erases its data after 30 days)
   speakerops.voiceid.voiceid_domain:
-    name: contact-center
+    domain_name: contact-center
     state: absent
 """
 
@@ -274,6 +283,22 @@ domain:
       returned: always
       type: dict
       sample: {"team": "contact-center"}
+summary:
+  description:
+    - How the run went with the service.
+  returned: success
+  type: dict
+  contains:
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 """
 
 from typing import Any
@@ -281,12 +306,15 @@ from typing import Dict
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.plan import WantedDomain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainChangeError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import DomainRun
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.tags import normalize_tags
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import ending
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import open_journal
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_description
@@ -307,7 +335,8 @@ OPERATIONS = (
 
 def check_options(params: Dict[str, Any]) -> WantedDomain:
     """The options as a WantedDomain, after checking them against the service's rules (no call made yet)."""
-    check_domain_name("name", params["name"])
+    if params["domain_name"] is not None:
+        check_domain_name("domain_name", params["domain_name"])
     if params["domain_id"] is not None:
         check_domain_id("domain_id", params["domain_id"])
     description = params["description"]
@@ -319,7 +348,7 @@ def check_options(params: Dict[str, Any]) -> WantedDomain:
     if params["wait_timeout"] < 0:
         raise InvalidParameterError(f"wait_timeout must be 0 or more seconds; got {params['wait_timeout']}.")
     return WantedDomain(
-        name=params["name"],
+        name=params["domain_name"],
         state=params["state"],
         domain_id=params["domain_id"],
         description=description,
@@ -330,10 +359,11 @@ def check_options(params: Dict[str, Any]) -> WantedDomain:
 
 
 def main() -> None:
-    # Not DOMAIN_SPEC: this module names the domain it manages, and finds it by that name.
+    # Not DOMAIN_SPEC: the two options may come together (domain_id pins one of several domains of the name), and
+    # creating a domain needs its name.
     spec = ArgumentSpec(
         {
-            "name": {"type": "str", "required": True},
+            "domain_name": {"type": "str", "aliases": ["name"]},
             "domain_id": {"type": "str"},
             "description": {"type": "str"},
             "kms_key_id": {"type": "str"},
@@ -342,28 +372,64 @@ def main() -> None:
             "wait_timeout": {"type": "int", "default": 900},
             "tags": {"type": "dict", "aliases": ["resource_tags"]},
             "purge_tags": {"type": "bool", "default": True},
-        }
-    ).merge(request_rates_spec(*OPERATIONS))
+        },
+        required_one_of=[("domain_name", "domain_id")],
+    ).merge(JOURNAL_SPEC, request_rates_spec(*OPERATIONS))
     module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     params = module.params
 
-    with module.failing_on_errors(context=f" '{params['name']}'"):
+    domain = f"'{params['domain_name']}'" if params["domain_name"] is not None else params["domain_id"]
+    with module.failing_on_errors(context=f" {domain}"):
         wanted = check_options(params)
         rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
         client = module.domain_client(limiter=RequestRateLimiter(rates))
-        run = DomainRun(client, wanted, module.check_mode, wait=params["wait"], wait_timeout=params["wait_timeout"])
-        try:
-            outcome = run.run()
-        except Exception as error:
-            for warning in run.warnings:  # before the module fails, so that the result carries them
-                module.warn(warning)
-            if isinstance(error, DomainChangeError):
-                module.fail_json(msg=error.message, diff=error.outcome.diff(), **error.outcome.result())
-            raise
-        for warning in run.warnings:
-            module.warn(warning)
+        journal = open_journal(params["journal"], module._name, start_fields(params, module.check_mode))
 
-    module.exit_json(diff=outcome.diff(), **outcome.result())
+    summary: Dict[str, Any] = {}
+    with ending(journal, summary):
+        with module.failing_on_errors(context=f" {domain}"):
+            run = DomainRun(
+                client,
+                wanted,
+                module.check_mode,
+                wait=params["wait"],
+                wait_timeout=params["wait_timeout"],
+                journal=journal,
+            )
+            try:
+                outcome = run.run()
+            except Exception as error:
+                for warning in run.warnings:  # before the module fails, so that the result carries them
+                    module.warn(warning)
+                if isinstance(error, DomainChangeError):
+                    summary.update(
+                        changed=error.outcome.changed, writes=error.outcome.writes, **client.request_counts()
+                    )
+                    module.fail_json(
+                        msg=error.message,
+                        diff=error.outcome.diff(),
+                        summary=client.request_counts(),
+                        **error.outcome.result(),
+                    )
+                raise
+            for warning in run.warnings:
+                module.warn(warning)
+        summary.update(changed=outcome.changed, writes=outcome.writes, **client.request_counts())
+        lost = journal.lost()
+        if lost is not None:
+            module.warn(lost)
+        module.exit_json(diff=outcome.diff(), summary=client.request_counts(), **outcome.result())
+
+
+def start_fields(params: Dict[str, Any], check_mode: bool) -> Dict[str, Any]:
+    """The journal's `start` line: the domain as the task names it."""
+    return {
+        "operation": None,
+        "domain_id": params["domain_id"],
+        "name": params["domain_name"],
+        "state": params["state"],
+        "check_mode": check_mode,
+    }
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ EXAMPLES = r"""
 - name: List only the fraudsters of one watchlist
   speakerops.voiceid.voiceid_fraudster_info:
     domain_name: contact-center
-    watchlist_id: WaTcHlIsTiDaBcDeFgHiJk
+    watchlist_id: "{{ watchlist_id }}"
   register: watched
 """
 

@@ -75,6 +75,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.REQUEST_RATES
+  - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -112,10 +113,12 @@ EXAMPLES = r"""
     domain_id: "{{ voiceid_domain_id }}"
     speaker_id: "{{ customer_id }}"
 
-- name: Erase everyone on the list kept in Git, in one task
+- name: Erase everyone on the list kept in Git, in one task (blank lines and lines starting with # skipped)
   speakerops.voiceid.voiceid_speaker:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_ids: "{{ lookup('ansible.builtin.file', 'erasures.txt').splitlines() }}"
+    speaker_ids: >-
+      {{ lookup('ansible.builtin.file', 'erasures.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
     state: absent
   no_log: true
   register: erasures
@@ -246,9 +249,26 @@ diff:
   returned: in diff mode
   type: dict
   sample: {"before": {"customer-0042": "ENROLLED"}, "after": {"customer-0042": "absent"}}
+summary:
+  description:
+    - How the run went with the service.
+  returned: with O(speaker_ids)
+  type: dict
+  contains:
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
@@ -261,6 +281,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 def main() -> None:
     spec = DOMAIN_SPEC.merge(
         SPEAKER_SPEC,
+        JOURNAL_SPEC,
         ArgumentSpec({"state": {"type": "str", "choices": list(STATES), "default": STATE_OPTED_OUT}}),
         request_rates_spec("describe_speaker", "opt_out_speaker", "delete_speaker", "list_speakers", "list_domains"),
     )

@@ -107,7 +107,9 @@ EXAMPLES = r"""
       {{ enrolled.speakers | selectattr('customer_speaker_id', 'defined')
          | map(attribute='customer_speaker_id') | intersect(withdrawn_customer_ids) }}
   vars:
-    withdrawn_customer_ids: "{{ lookup('ansible.builtin.file', 'privacy/withdrawn_consent.txt').splitlines() }}"
+    withdrawn_customer_ids: >-
+      {{ lookup('ansible.builtin.file', 'privacy/withdrawn_consent.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
   no_log: true
 
 - name: Look up one speaker; the list is empty if the domain does not know it

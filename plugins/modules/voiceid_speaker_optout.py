@@ -61,6 +61,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.REQUEST_RATES
+  - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -101,24 +102,24 @@ EXAMPLES = r"""
     domain_id: "{{ voiceid_domain_id }}"
     speaker_id: "id#{{ generated_suffix }}"
 
-- name: Set the AWS options once for the play, for this collection's modules and amazon.aws's
-  hosts: localhost
-  gather_facts: false
+- name: Set the AWS options once for a block (or a whole play), for this collection's modules and amazon.aws's
   module_defaults:
     group/speakerops.voiceid.aws:
       region: eu-west-2
       profile: privacy-automation
-  tasks:
+  block:
     - name: Opt out every customer who withdrew consent, in one task
       speakerops.voiceid.voiceid_speaker_optout:
         domain_id: "{{ voiceid_domain_id }}"
         speaker_ids: "{{ withdrawn_customer_ids }}"
       no_log: true
 
-- name: Opt out everyone on the list kept in Git, in one task
+- name: Opt out everyone on the list kept in Git, in one task (blank lines and lines starting with # skipped)
   speakerops.voiceid.voiceid_speaker_optout:
     domain_id: "{{ voiceid_domain_id }}"
-    speaker_ids: "{{ lookup('ansible.builtin.file', 'optouts.txt').splitlines() }}"
+    speaker_ids: >-
+      {{ lookup('ansible.builtin.file', 'optouts.txt').splitlines()
+         | map('trim') | reject('match', '#') | select | list }}
   no_log: true
   register: optouts
 
@@ -232,9 +233,26 @@ failures:
       description: The error code and the service's message (and the conflict or resource type).
       type: str
       sample: "AccessDeniedException: User is not authorized to perform voiceid:OptOutSpeaker"
+summary:
+  description:
+    - How the run went with the service.
+  returned: with O(speaker_ids)
+  type: dict
+  contains:
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import SPEAKER_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
@@ -244,7 +262,9 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 
 def main() -> None:
     spec = DOMAIN_SPEC.merge(
-        SPEAKER_SPEC, request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers", "list_domains")
+        SPEAKER_SPEC,
+        JOURNAL_SPEC,
+        request_rates_spec("describe_speaker", "opt_out_speaker", "list_speakers", "list_domains"),
     )
     module = VoiceIDModule(**spec.module_kwargs(), supports_check_mode=True)
     run_speaker_task(module, STATE_OPTED_OUT)

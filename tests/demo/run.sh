@@ -6,7 +6,9 @@
 # Starts the emulator with a seeded domain (tests/demo/seed.yml), runs the example playbook from the docs
 # (docs/examples/opt_out_from_git.yml) twice through the collection installed in COLLECTIONS_PATH, says what
 # happened, and stops the emulator. It checks its own outcome: the first run must change speakers and the
-# second must change none, so `make test` uses it to try the packaged collection too.
+# second must change none, so `make test` uses it to try the packaged collection too. It prints the playbook's
+# output and its own text only (no tool noise), and ends with where the collection is installed and the three
+# commands to go on by hand.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,6 +26,7 @@ export AWS_ENDPOINT_URL_VOICE_ID="$url" AWS_REGION=eu-west-2
 export AWS_ACCESS_KEY_ID=AKIDDEMO0000000000 AWS_SECRET_ACCESS_KEY=demo-secret-not-real
 export ANSIBLE_COLLECTIONS_PATH="$collections" ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+export PYTHONWARNINGS=ignore  # the Python packages' deprecation warnings are not the demo's business
 unset AWS_PROFILE AWS_DEFAULT_PROFILE
 
 statuses() {
@@ -72,7 +75,21 @@ First run:  changed=$first_changed. The module read every listed speaker (ListSp
             DescribeSpeaker at once, within their quotas) and called OptOutSpeaker only for those
             not yet OPTED_OUT; the new customer was created opted out, so Voice ID can never enroll them.
 Second run: changed=$second_changed. Everyone listed is OPTED_OUT already: the module only read, wrote nothing.
-The same playbook runs against AWS when AWS_ENDPOINT_URL_VOICE_ID is not set.
+The playbook names no endpoint: AWS_ENDPOINT_URL_VOICE_ID sent it to the emulator. Without it, it
+would call AWS, where Voice ID calls fail since AWS ended support for it on 2026-05-20.
+
+== Go on by hand ================================================================================
+The collection is installed in $collections/ansible_collections/speakerops/voiceid
+and the emulator in $bin. From $repo:
+
+1. Start the emulator with the demo's domain (it serves until Ctrl+C):
+     $bin/voiceid-emulator --seed tests/demo/seed.yml --default-region eu-west-2 --port 8765
+2. In another shell there, point Ansible and the modules at it (dummy credentials: it takes any):
+     export ANSIBLE_COLLECTIONS_PATH=$collections AWS_ENDPOINT_URL_VOICE_ID=http://127.0.0.1:8765
+     export AWS_REGION=eu-west-2 AWS_ACCESS_KEY_ID=AKIDDEMO0000000000 AWS_SECRET_ACCESS_KEY=demo-secret-not-real
+3. Run a playbook (the demo's, or your own):
+     $bin/ansible-playbook docs/examples/opt_out_from_git.yml
+The testing guide (docs/docsite/rst/testing_locally.rst) says more.
 ================================================================================================
 TEXT
 

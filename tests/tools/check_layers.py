@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Imports in plugins/module_utils/_voiceid point one way, as CONTRIBUTING.md's code map and each package's
-README.md files say: rules.py and version.py <- api/ <- module base, speakers/, domains/ <- the task runners.
+README.md files say: rules.py and version.py <- api/, journal.py <- module base, speakers/, domains/ <- the task
+runners.
 
     python tests/tools/check_layers.py
 
@@ -28,13 +29,15 @@ MAY_IMPORT: Dict[str, FrozenSet[str]] = {
     "rules": frozenset(),
     "version": frozenset(),
     "api": BASE,
+    # The write journal: below the runs that journal their writes (speakers, domains) and the modules.
+    "journal": BASE,
     "result_printer": BASE | {"api"},
     "argspec": BASE | {"api"},
     "module": BASE | {"api", "result_printer"},
-    "speakers": BASE | {"api"},
-    "domains": BASE | {"api"},
+    "speakers": BASE | {"api", "journal"},
+    "domains": BASE | {"api", "journal"},
     # The task runner of the speaker modules: it composes the others.
-    "speakers.task": BASE | {"api", "module", "argspec", "result_printer", "speakers", "domains"},
+    "speakers.task": BASE | {"api", "module", "argspec", "result_printer", "speakers", "domains", "journal"},
 }
 
 

@@ -18,6 +18,7 @@ from typing import Tuple
 import pytest
 from botocore.stub import Stubber
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid import result_printer
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import ratelimit as ratelimit_module
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import retry as retry_module
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
@@ -44,6 +45,13 @@ def _isolated_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) ->
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
+def _no_freeze_before_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The module process ends after printing a streamed result, and freezes its objects for the exit; the
+    tests' process goes on."""
+    monkeypatch.setattr(result_printer, "before_exit", lambda: None)
 
 
 @pytest.fixture

@@ -84,6 +84,10 @@ SPEAKER_SPEC = ArgumentSpec(
     required_one_of=[("speaker_id", "speaker_ids")],
 )
 
+# The durable write journal (journal.py): a path on the host that runs the module, documented by the doc
+# fragment speakerops.voiceid._voiceid.journal.
+JOURNAL_SPEC = ArgumentSpec({"journal": {"type": "path"}})
+
 
 def request_rates_spec(*operations: str) -> ArgumentSpec:
     """The module's `request_rates` option: a float suboption per operation the module calls, in requests per

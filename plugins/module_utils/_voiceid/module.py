@@ -72,10 +72,12 @@ class VoiceIDModule(AnsibleAWSModule):
     # Set by voiceid_client(): whether the client talks to AWS's own endpoint (no endpoint_url option, no
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
     _aws_endpoint = False
+    _endpoint_url = ""
 
     def _boto_client(self) -> Any:
         boto_client = self.client("voice-id", config=botocore.config.Config(**_BOTOCORE_CONFIG))
-        self._aws_endpoint = is_aws_endpoint(boto_client.meta.endpoint_url)
+        self._endpoint_url = str(boto_client.meta.endpoint_url)
+        self._aws_endpoint = is_aws_endpoint(self._endpoint_url)
         return boto_client
 
     def voiceid_client(
@@ -89,11 +91,12 @@ class VoiceIDModule(AnsibleAWSModule):
         return DomainClient(self._boto_client(), retry=retry, limiter=limiter)
 
     def explain(self, api_error: ApiError) -> str:
-        """The part of a failure message that comes from AWS; when AWS's own endpoint is not there, also that
-        Voice ID reached its end of support. Against an endpoint_url (the emulator, say) the error stands alone."""
+        """The part of a failure message that comes from AWS; when AWS's own endpoint does not answer, also the
+        endpoint and that AWS ended support for Voice ID (the likely cause). Against an endpoint_url (the
+        emulator, say) the error stands alone."""
         text = api_error.describe()
         if self._aws_endpoint and api_error.service_unavailable:
-            text += f". {END_OF_SUPPORT_NOTICE}"
+            text += ". " + END_OF_SUPPORT_NOTICE.format(endpoint=self._endpoint_url)
         return text
 
     def fail_voiceid(self, error: VoiceIDError, context: str = "") -> NoReturn:

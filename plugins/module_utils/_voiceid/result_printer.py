@@ -23,6 +23,7 @@ module prints the same result.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -42,6 +43,11 @@ STREAM_FROM = 1000
 FIRST_CORE_VERSION = (2, 19)
 
 Speakers = Callable[[], Iterator[Dict[str, Any]]]
+
+# The module exits right after printing a streamed result. The interpreter's last garbage collection would then
+# walk every object of the run (half a second with 10,000 speakers) only for the process to end: gc.freeze()
+# leaves them to the exit. (The unit tests, whose process goes on, replace it.)
+before_exit: Callable[[], None] = gc.freeze
 
 
 def core_version() -> Tuple[int, ...]:
@@ -65,6 +71,27 @@ def module_encoder() -> Any:
         return basic._json.get_module_encoder(basic._ANSIBLE_PROFILE, basic._json.Direction.MODULE_TO_CONTROLLER)
     except (AttributeError, ImportError, ValueError):
         return None
+
+
+def without_no_log_values(speaker: Dict[str, Any], no_log_values: Iterable[str]) -> Dict[str, Any]:
+    """remove_values(speaker, no_log_values), as ansible-core filters a result, quick for what a speaker's facts
+    are: a flat dict of strings (and numbers, booleans, None) in which no no_log value occurs, returned as it is.
+    Anything else goes through remove_values. (remove_values walks every value in pure Python: half of the
+    printing time of 10,000 speakers.)"""
+    texts = []
+    for value in speaker.values():
+        if value is None or value is True or value is False:
+            continue
+        if type(value) is str:  # pylint: disable=unidiomatic-typecheck # a subclass (tagged) goes the long way
+            texts.append(value)
+        elif type(value) in (int, float):
+            texts.append(str(value))
+        else:
+            return remove_values(speaker, no_log_values)  # type: ignore[no-any-return]
+    joined = "\0".join(texts)  # a value met across the separator only sends the speaker the long way
+    if any(omit in joined for omit in no_log_values):
+        return remove_values(speaker, no_log_values)  # type: ignore[no-any-return]
+    return speaker
 
 
 class ResultPrinter:
@@ -95,7 +122,7 @@ class ResultPrinter:
         speakers: Optional[Iterable[Dict[str, Any]]] = None
         if streamed is not None:
             no_log_values = self._module.no_log_values
-            speakers = (remove_values(speaker, no_log_values) for speaker in streamed())
+            speakers = (without_no_log_values(speaker, no_log_values) for speaker in streamed())
         elif isinstance(o.get("speakers"), list) and len(o["speakers"]) >= STREAM_FROM:
             speakers = o["speakers"]
         encoder = module_encoder()
@@ -113,3 +140,4 @@ class ResultPrinter:
             out.write(json.dumps(speaker, cls=encoder))
         out.write("]}\n")
         out.flush()
+        before_exit()

@@ -36,6 +36,8 @@ RETRYABLE_CODES = frozenset(
     }
 )
 RETRYABLE_CONFLICT_TYPES = frozenset({"CONCURRENT_CHANGES"})
+# Answers that ask the caller to slow down: retried for as long as the run goes on, and they cut the rate.
+THROTTLING_CODES = frozenset({"ThrottlingException", "TooManyRequestsException"})
 # Transport-level failures: no answer came back. A second attempt commonly cures them, but when every
 # request of a run ends like this the endpoint is unreachable, and the run stops (see the client's breaker).
 TRANSPORT_ERRORS = frozenset(
@@ -72,10 +74,12 @@ UNAVAILABLE_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
+# What the failure adds, with the endpoint that did not answer: the end of support is the likely cause, not the
+# only one (a proxy, a firewall or no network look the same from here).
 END_OF_SUPPORT_NOTICE = (
-    "Amazon Connect Voice ID reached end of support on 2026-05-20, and AWS no longer serves it: read the"
-    " end-of-support guide of speakerops.voiceid (docs/docsite/rst/end_of_support.rst) for what AWS asks of"
-    " its customers and what still works"
+    "No Voice ID service answered at {endpoint}. AWS ended support for Amazon Connect Voice ID on 2026-05-20;"
+    " a proxy or network problem looks the same from here. Read the end-of-support guide of speakerops.voiceid"
+    " (docs/docsite/rst/end_of_support.rst) for what AWS asks of its customers and what still works"
 )
 
 
@@ -125,6 +129,11 @@ class ApiError:
         return self.status_code is not None and self.status_code >= 500
 
     @property
+    def throttled(self) -> bool:
+        """The service asked to slow down (HTTP 429 or a throttling code)."""
+        return self.code in THROTTLING_CODES or self.status_code == 429
+
+    @property
     def missing_resource(self) -> Optional[str]:
         """The type of the resource (SPEAKER, DOMAIN, ...) that does not exist, None for other errors."""
         if self.code == "ResourceNotFoundException":
@@ -139,8 +148,11 @@ class ApiError:
     @property
     def maybe_carried_out(self) -> bool:
         """This attempt was sent and may have been carried out though no success came back: a 5xx answer, a
-        read timeout, or a connection closed after the request was sent."""
-        return self.code in SENT_THEN_LOST_ERRORS or (self.status_code is not None and self.status_code >= 500)
+        read timeout, a connection closed after the request was sent, or a 200 answer that is malformed (the
+        service carried the request out; only its answer is broken)."""
+        if self.code in SENT_THEN_LOST_ERRORS or self.code == MALFORMED_RESPONSE:
+            return True
+        return self.status_code is not None and self.status_code >= 500
 
     @property
     def outcome_unknown(self) -> bool:

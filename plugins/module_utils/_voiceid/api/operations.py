@@ -39,6 +39,9 @@ class Operation:
     # For list operations: the most items one listing can hold, from the service's quotas; with the page size
     # it bounds the pages of a listing (pagination.py), so that a broken NextToken cannot page for ever.
     max_items: Optional[int] = None
+    # A write: an attempt answered 5xx, timed out or cut off may have been carried out (errors.py
+    # mark_lost_attempts); a read's lost answer changes nothing.
+    writes: bool = False
 
     @property
     def carries(self) -> Optional[str]:
@@ -48,6 +51,12 @@ class Operation:
     @property
     def api_name(self) -> str:
         return api_name(self.name)
+
+
+def writes(operation: str) -> bool:
+    """Whether operation (boto3's name) is a write."""
+    entry = OPERATIONS.get(operation)
+    return entry is not None and entry.writes
 
 
 def api_name(operation: str) -> str:
@@ -69,8 +78,8 @@ FRAUDSTERS_PER_DOMAIN = 500
 # documented Voice ID quota, 2 per second, until a user who knows better sets request_rates.
 _TABLE: Tuple[Operation, ...] = (
     Operation("describe_speaker", 10.0, answer_key="Speaker"),
-    Operation("opt_out_speaker", 10.0, answer_key="Speaker"),
-    Operation("delete_speaker", 10.0),
+    Operation("opt_out_speaker", 10.0, answer_key="Speaker", writes=True),
+    Operation("delete_speaker", 10.0, writes=True),
     # 0: read with DescribeSpeaker alone (voiceid_speaker and voiceid_speaker_optout).
     Operation(
         "list_speakers",
@@ -82,11 +91,11 @@ _TABLE: Tuple[Operation, ...] = (
     ),
     Operation("describe_domain", 2.0, answer_key="Domain"),
     Operation("list_domains", 2.0, page_size=10, result_key="DomainSummaries", max_items=DOMAINS_PER_ACCOUNT),
-    Operation("create_domain", 2.0, answer_key="Domain"),
-    Operation("update_domain", 2.0, answer_key="Domain"),
-    Operation("delete_domain", 2.0),
-    Operation("tag_resource", 2.0),
-    Operation("untag_resource", 2.0),
+    Operation("create_domain", 2.0, answer_key="Domain", writes=True),
+    Operation("update_domain", 2.0, answer_key="Domain", writes=True),
+    Operation("delete_domain", 2.0, writes=True),
+    Operation("tag_resource", 2.0, writes=True),
+    Operation("untag_resource", 2.0, writes=True),
     Operation("list_tags_for_resource", 2.0, answer_key="Tags"),
     # The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
     Operation("list_watchlists", 2.0, page_size=100, result_key="WatchlistSummaries", max_items=FRAUDSTERS_PER_DOMAIN),

@@ -31,15 +31,22 @@ FAILED = "FAILED"
 @dataclass(frozen=True)
 class WantedDomain:
     """What the task asks for. description None keeps the current one, '' removes it; kms_key_id None keeps
-    the current key; tags None leaves the tags alone."""
+    the current key; tags None leaves the tags alone. name None (only with domain_id): the domain found by its
+    id, whatever its name."""
 
-    name: str
+    name: Optional[str]
     state: str = PRESENT
-    domain_id: Optional[str] = None  # pins one domain among several of the name
+    domain_id: Optional[str] = None  # pins one domain among several of the name, or names it alone
+
     description: Optional[str] = None
     kms_key_id: Optional[str] = None
     tags: Optional[Dict[str, str]] = None
     purge_tags: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The domain as messages name it: its name in quotes, or its id when the task gave no name."""
+        return f"'{self.name}'" if self.name is not None else str(self.domain_id)
 
 
 @dataclass
@@ -80,7 +87,7 @@ def plan_domain(current: Optional[DomainFacts], wanted: WantedDomain) -> DomainP
     if current is None:
         if not wanted.kms_key_id:
             raise InvalidParameterError(
-                f"kms_key_id is required to create the domain '{wanted.name}', which does not exist in this"
+                f"kms_key_id is required to create the domain {wanted.shown}, which does not exist in this"
                 " account and region"
             )
         return DomainPlan(
@@ -96,7 +103,7 @@ def plan_domain(current: Optional[DomainFacts], wanted: WantedDomain) -> DomainP
     key_change = key != current_key
     if key_change and update_status(current) == IN_PROGRESS:
         raise InvalidParameterError(
-            f"kms_key_id cannot change now: Voice ID is still re-encrypting the domain '{wanted.name}'"
+            f"kms_key_id cannot change now: Voice ID is still re-encrypting the domain {wanted.shown}"
             f" ({current.get('domain_id')}) for an earlier change of key (update_status {IN_PROGRESS}) and refuses"
             " another until it completes (conflict type DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES); run again later"
         )

@@ -19,14 +19,19 @@ from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Tuple
+from typing import TypeVar
 
 from ..api.domain_client import ApiDomain
 from ..api.domain_client import DomainClient
+from ..api.errors import INTERRUPTED
 from ..api.errors import MALFORMED_RESPONSE
+from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
 from ..api.operations import DOMAINS_PER_ACCOUNT
 from ..api.ratelimit import Clock
 from ..api.ratelimit import SystemClock
+from ..journal import NO_JOURNAL
+from ..journal import AnyJournal
 from ..rules import InvalidParameterError
 from .lookup import DomainFacts
 from .lookup import DomainNameError
@@ -50,6 +55,8 @@ DEFAULT_DOMAIN_QUOTA = DOMAINS_PER_ACCOUNT  # domains per account and region (Vo
 # Pauses between two DescribeDomain calls while a change of key is under way: 1, 2, 4, 8, then every 15 s.
 _FIRST_POLL = 1.0
 _LONGEST_POLL = 15.0
+
+T = TypeVar("T")
 
 
 class DomainChangeError(Exception):
@@ -201,6 +208,30 @@ def failed_re_encryption(outcome: DomainOutcome, asked_for: bool) -> str:
     )
 
 
+def name_to_send(wanted: WantedDomain, before: Optional[DomainFacts]) -> str:
+    """The name CreateDomain and UpdateDomain send: the task's, or the domain's own when the task named it by
+    domain_id alone (UpdateDomain requires a name; the module never renames)."""
+    if wanted.name is not None:
+        return wanted.name
+    if before is None or not before.get("name"):
+        raise AssertionError("a domain found by domain_id alone exists and has a name")
+    return str(before["name"])
+
+
+def notes(plan: DomainPlan, outcome: DomainOutcome, count: int, asks_for_key: bool) -> List[str]:
+    """What the task's result should tell besides the change: a failed re-encryption left as it is, a creation
+    the default quota refuses. (failed_re_encryption raises when the task asks for the key that failed.)"""
+    warnings = []
+    if update_status(outcome.before) == FAILED and not plan.key_change and not plan.delete:
+        warnings.append(failed_re_encryption(outcome, asks_for_key))
+    if plan.create and count >= DEFAULT_DOMAIN_QUOTA:
+        warnings.append(
+            f"this account and region already hold {count} Voice ID domains; the default quota is"
+            f" {DEFAULT_DOMAIN_QUOTA}, so creating another fails unless AWS raised it"
+        )
+    return warnings
+
+
 class DomainRun:
     """One task of voiceid_domain."""
 
@@ -212,8 +243,10 @@ class DomainRun:
         wait: bool = True,
         wait_timeout: float = 900.0,
         clock: Optional[Clock] = None,
+        journal: AnyJournal = NO_JOURNAL,
     ) -> None:
         self.client = client
+        self._journaled = Journaled(journal, wanted.name)
         self.wanted = wanted
         self.check_mode = check_mode
         self.wait = wait
@@ -222,11 +255,11 @@ class DomainRun:
         self.warnings: List[str] = []  # for the task's result, whether the run succeeds or fails
 
     def _find(self) -> Tuple[Optional[ApiDomain], int]:
-        """The domain the task is about, and how many domains the account and region hold (0 when unknown).
-
-        Raises DomainNameError, before anything is written, when more than one domain has the name.
-        """
+        """The domain the task is about, and how many domains the account and region hold (0 when unknown);
+        raises DomainNameError, before anything is written, when more than one domain has the name."""
         if self.wanted.domain_id is None:
+            if self.wanted.name is None:
+                raise AssertionError("domain_name or domain_id is required by the argument spec")
             named = find_domains_named(self.client, self.wanted.name)
             if len(named.matches) > 1:
                 raise DomainNameError(
@@ -237,7 +270,7 @@ class DomainRun:
                 )
             return (named.matches[0] if named.matches else None), named.total
         found = self.client.describe_domain(self.wanted.domain_id)
-        if found is not None and found.get("Name") != self.wanted.name:
+        if found is not None and self.wanted.name is not None and found.get("Name") != self.wanted.name:
             raise InvalidParameterError(
                 f"domain_id {self.wanted.domain_id} names a domain called '{found.get('Name')}', not"
                 f" '{self.wanted.name}'; nothing was changed (name and domain_id must name the same domain)"
@@ -254,13 +287,13 @@ class DomainRun:
         before = read_domain(self.client, found, self.wanted.state, self.warnings)
         plan = plan_domain(before, self.wanted)
         outcome = DomainOutcome(before=before, after=before)
-        self._check(plan, outcome, count)
+        self.warnings.extend(notes(plan, outcome, count, self.wanted.kms_key_id is not None))
         if self.check_mode:
             outcome.planned = plan.changed
             if plan.delete:
                 outcome.after = None
             elif plan.changed:
-                outcome.after = predicted(before, plan, self.wanted.name)
+                outcome.after = predicted(before, plan, name_to_send(self.wanted, before))
             return outcome
         try:
             self._act(plan, outcome)
@@ -277,57 +310,42 @@ class DomainRun:
             wait_for_encryption(self.client, outcome, self.clock, self.wait_timeout, new_key=plan.key_change)
         return outcome
 
-    def _check(self, plan: DomainPlan, outcome: DomainOutcome, count: int) -> None:
-        """What the task's result should tell besides the change: a failed re-encryption left as it is, a
-        creation the default quota refuses. A failed re-encryption to the key the task asks for fails it."""
-        if update_status(outcome.before) == FAILED and not plan.key_change and not plan.delete:
-            self.warnings.append(failed_re_encryption(outcome, self.wanted.kms_key_id is not None))
-        if plan.create and count >= DEFAULT_DOMAIN_QUOTA:
-            self.warnings.append(
-                f"this account and region already hold {count} Voice ID domains; the default quota is"
-                f" {DEFAULT_DOMAIN_QUOTA}, so creating another fails unless AWS raised it"
-            )
-
     def _act(self, plan: DomainPlan, outcome: DomainOutcome) -> None:
-        if not plan.changed:
-            return
-        if plan.delete:
+        if plan.delete:  # a deletion and a creation are changes
             self._delete(outcome)
         elif plan.create:
             self._create(plan, outcome)
-        else:
+        elif plan.changed:
             self._update(plan, outcome)
 
     def _delete(self, outcome: DomainOutcome) -> None:
-        """DeleteDomain. The domain existed when this run read it: if an attempt of the deletion may have been
-        carried out (answered 5xx, timed out, cut off) and the domain is then found gone, by the retry's
-        ResourceNotFoundException or by one DescribeDomain, this run deleted it (its answer was lost)."""
+        """DeleteDomain; a deletion whose answer was lost and whose effect is found is this run's (delete_confirmed)."""
         if outcome.before is None:
             raise AssertionError("before is set by the plan")
         domain_id = str(outcome.before["domain_id"])
-        try:
-            deleted = self.client.delete_domain(domain_id)
-        except VoiceIDError as error:
-            if not (error.api_error.deleted_by_lost_attempt("DOMAIN") or gone_after(self.client, error, domain_id)):
-                raise
+        deleted = self._journaled(
+            "DeleteDomain", domain_id, functools.partial(delete_confirmed, self.client, domain_id)
+        )
+        if isinstance(deleted, Confirmed):
             deleted = outcome.answer_lost = True
         outcome.after = None
         if deleted:
             outcome.writes.append("DeleteDomain")
 
     def _create(self, plan: DomainPlan, outcome: DomainOutcome) -> None:
-        if plan.kms_key_id is None:
+        kms_key_id = plan.kms_key_id
+        if kms_key_id is None:
             raise AssertionError("plan.kms_key_id is set by the plan")
-        try:
-            created = self.client.create_domain(
-                self.wanted.name, plan.kms_key_id, str(uuid.uuid4()), plan.description, plan.tags_to_set
-            )
-            after = dict(domain_facts(created), tags=dict(plan.tags_to_set))
-        except VoiceIDError as error:
-            confirm = functools.partial(the_domain_named, self.client, self.wanted.name)
-            after = confirmed_write("CreateDomain", error, confirm, outcome, self.warnings)
+        token = str(uuid.uuid4())
+        create = functools.partial(self.client.create_domain, name_to_send(self.wanted, None), kms_key_id, token)
+        confirm = functools.partial(the_domain_named, self.client, name_to_send(self.wanted, None))
+        written = functools.partial(create, plan.description, plan.tags_to_set)
+        after = self._journaled(
+            "CreateDomain", None, lambda: confirmed(written, "CreateDomain", confirm, outcome, self.warnings)
+        )
+        facts = after.value if isinstance(after, Confirmed) else dict(domain_facts(after), tags=dict(plan.tags_to_set))
         outcome.writes.append("CreateDomain")
-        outcome.after = after
+        outcome.after = facts
 
     def _update(self, plan: DomainPlan, outcome: DomainOutcome) -> None:
         """UpdateDomain if the description or the key differs, then the tags (removed, then set)."""
@@ -335,28 +353,31 @@ class DomainRun:
         if before is None:
             raise AssertionError("before is set by the plan")
         after = dict(before)
+        domain_id = str(before["domain_id"])
         if plan.update:
-            if plan.kms_key_id is None:
+            kms_key_id = plan.kms_key_id
+            if kms_key_id is None:
                 raise AssertionError("plan.kms_key_id is set by the plan")
-            domain_id = str(before["domain_id"])
-            try:
-                updated = domain_facts(
-                    self.client.update_domain(domain_id, self.wanted.name, plan.kms_key_id, plan.description)
-                )
-            except VoiceIDError as error:
-                confirm = functools.partial(the_domain, self.client, domain_id)
-                updated = confirmed_write(
-                    "UpdateDomain", error, confirm, outcome, self.warnings, functools.partial(shows_update, plan)
-                )
+            confirm = functools.partial(the_domain, self.client, domain_id)
+            shows = functools.partial(shows_update, plan)
+            written = functools.partial(
+                self.client.update_domain, domain_id, name_to_send(self.wanted, before), kms_key_id, plan.description
+            )
+            updated = self._journaled(
+                "UpdateDomain",
+                domain_id,
+                lambda: confirmed(written, "UpdateDomain", confirm, outcome, self.warnings, shows),
+            )
+            updated = updated.value if isinstance(updated, Confirmed) else domain_facts(updated)
             outcome.writes.append("UpdateDomain")
             after = dict(updated, tags=before.get("tags") or {})
             outcome.after = after
         arn = str(before.get("arn"))
         if plan.tags_to_unset:
-            self.client.untag_resource(arn, plan.tags_to_unset)
+            self._journaled("UntagResource", domain_id, lambda: self.client.untag_resource(arn, plan.tags_to_unset))
             outcome.writes.append("UntagResource")
         if plan.tags_to_set:
-            self.client.tag_resource(arn, plan.tags_to_set)
+            self._journaled("TagResource", domain_id, lambda: self.client.tag_resource(arn, plan.tags_to_set))
             outcome.writes.append("TagResource")
         after["tags"] = apply_tags(before.get("tags") or {}, plan.tags_to_set, plan.tags_to_unset)
         outcome.after = after
@@ -371,6 +392,85 @@ def gone_after(client: DomainClient, error: VoiceIDError, domain_id: str) -> boo
         return client.describe_domain(domain_id) is None
     except VoiceIDError:
         return False
+
+
+class Confirmed:
+    """What a write answers when its own answer was lost or broken and a later read confirmed its effect."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def delete_confirmed(client: DomainClient, domain_id: str) -> Any:
+    """DeleteDomain: False when the domain was already gone; Confirmed(True) when an attempt may have been
+    carried out (answered 5xx, timed out, cut off) and the domain is then found gone, by the retry's
+    ResourceNotFoundException or by one DescribeDomain: this run deleted it, its answer was lost."""
+    try:
+        return client.delete_domain(domain_id)
+    except VoiceIDError as error:
+        if not (error.api_error.deleted_by_lost_attempt("DOMAIN") or gone_after(client, error, domain_id)):
+            raise
+        return Confirmed(True)
+
+
+def confirmed(
+    write: Callable[[], Any],
+    operation: str,
+    confirm: Callable[[], Optional[DomainFacts]],
+    outcome: DomainOutcome,
+    warnings: List[str],
+    done: Callable[[DomainFacts], bool] = lambda after: True,
+) -> Any:
+    """The write's answer, or Confirmed(the domain as read again) when its answer was lost or broken and a read
+    shows the write (confirmed_write)."""
+    try:
+        return write()
+    except VoiceIDError as error:
+        return Confirmed(confirmed_write(operation, error, confirm, outcome, warnings, done))
+
+
+class Journaled:
+    """Makes the writes of a task about the domain called name (None: named by its id alone), journaled."""
+
+    def __init__(self, journal: AnyJournal, name: Optional[str]) -> None:
+        self.journal = journal
+        self.name = name
+
+    def __call__(self, operation: str, domain_id: Optional[str], call: Callable[[], T]) -> T:
+        return journaled(self.journal, self.name, operation, domain_id, call)
+
+
+def journaled(
+    journal: AnyJournal, name: Optional[str], operation: str, domain_id: Optional[str], call: Callable[[], T]
+) -> T:
+    """Make one write of a domain named name, journaled: `sent` before it leaves; `done` once answered (with
+    the id the answer gives a new domain), or `failed` with its code (DeleteDomain answers False when the
+    domain was gone: ResourceNotFoundException)."""
+    try:
+        journal.sent(operation, domain_id, name=name)
+    except OSError as error:
+        raise VoiceIDError(
+            "Failed to journal the write",
+            api_error=ApiError(INTERRUPTED, f"the journal could not be written: {error.strerror}"),
+        ) from error
+    try:
+        result = call()
+    except VoiceIDError as error:
+        journal.failed(operation, domain_id, error=error.api_error.code, name=name)
+        raise
+    if result is False:
+        journal.failed(operation, domain_id, error="ResourceNotFoundException", name=name)
+    elif isinstance(result, Confirmed):
+        value = result.value
+        confirmed_id = value.get("domain_id") if isinstance(value, dict) else None
+        extra: Dict[str, Any] = {"answer_lost": True} if operation == "DeleteDomain" else {}
+        journal.done(
+            operation, str(confirmed_id) if confirmed_id else domain_id, name=name, confirmed_by="read", **extra
+        )
+    else:
+        answered_id = result.get("DomainId") if isinstance(result, dict) else None
+        journal.done(operation, str(answered_id) if answered_id else domain_id, name=name)
+    return result
 
 
 def wait_for_encryption(

@@ -35,6 +35,8 @@ from ..api.client import VoiceIDClient
 from ..api.errors import INTERRUPTED
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from ..journal import NO_JOURNAL
+from ..journal import AnyJournal
 from .facts import Facts
 from .facts import SpeakerFacts
 from .facts import speaker_facts
@@ -51,7 +53,7 @@ from .scheduling import ReadScheduler
 from .shared import SharedLedger
 from .writing import Failed
 from .writing import Writer
-from .writing import after_failure
+from .writing import settle
 from .writing import write
 
 
@@ -111,7 +113,14 @@ class OneResult:
         return {"before": self.before or {}, "after": self.after or {}}
 
 
-def change_one(client: VoiceIDClient, domain_id: str, speaker_id: str, state: str, check_mode: bool) -> OneResult:
+def change_one(
+    client: VoiceIDClient,
+    domain_id: str,
+    speaker_id: str,
+    state: str,
+    check_mode: bool,
+    journal: AnyJournal = NO_JOURNAL,
+) -> OneResult:
     """Describe, decide, act (not in check mode). Failures raise VoiceIDError."""
     current = client.describe_speaker(domain_id, speaker_id)
     before = speaker_facts(current) if current is not None else None
@@ -123,9 +132,9 @@ def change_one(client: VoiceIDClient, domain_id: str, speaker_id: str, state: st
     if not decision.call:
         return OneResult(state, True, before, predicted(state, before, domain_id, speaker_id))
     try:
-        answer = write(client, decision.action, domain_id, speaker_id)
+        answer = write(client, decision.action, domain_id, speaker_id, journal)
     except VoiceIDError as error:
-        meaning, current = after_failure(client, decision.action, domain_id, speaker_id, error.api_error)
+        meaning, current = settle(client, decision.action, domain_id, speaker_id, error.api_error, journal)
         if meaning is Failed.DELETED_MEANWHILE:
             return OneResult(state, False, None, None)  # deleted meanwhile by someone else: nothing was done
         if meaning is Failed.FAILED:
@@ -150,8 +159,10 @@ class SpeakerRun:
         check_mode: bool,
         use_list: bool = True,
         page_size: int = LIST_SPEAKERS_PAGE_SIZE,
+        journal: AnyJournal = NO_JOURNAL,
     ) -> None:
         self.client = client
+        self.journal = journal
         self.domain_id = domain_id
         self.state = state
         self.use_list = use_list
@@ -183,7 +194,7 @@ class SpeakerRun:
             self._scheduler.confirm(speaker_ids)
 
     def run(self) -> RunResult:
-        self._writer = Writer(self.client, self.ledger, self.state, self._latency)
+        self._writer = Writer(self.client, self.ledger, self.state, self._latency, self.journal)
         if self.use_list and self.ledger.unknown():
             self._pages = PageReader(self.client, self.ledger, self.state, self.page_size, self._learn, self._confirm)
         self._scheduler = ReadScheduler(self.client, self.ledger, self._pages, self._learn, self._latency)

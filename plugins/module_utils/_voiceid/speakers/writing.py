@@ -19,8 +19,12 @@ from typing import Tuple
 
 from ..api.client import ApiSpeaker
 from ..api.client import VoiceIDClient
+from ..api.errors import INTERRUPTED
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from ..api.operations import api_name
+from ..journal import NO_JOURNAL
+from ..journal import AnyJournal
 from .facts import OPTED_OUT
 from .plan import DELETE
 from .plan import GOALS
@@ -28,12 +32,28 @@ from .shared import SharedLedger
 from .workers import Workers
 
 
-def write(client: VoiceIDClient, operation: str, domain_id: str, speaker_id: str) -> Optional[ApiSpeaker]:
-    """Make the write (OPT_OUT or DELETE); the speaker as the service answered, None once deleted."""
+def write(
+    client: VoiceIDClient, operation: str, domain_id: str, speaker_id: str, journal: AnyJournal = NO_JOURNAL
+) -> Optional[ApiSpeaker]:
+    """Make the write (OPT_OUT or DELETE); the speaker as the service answered, None once deleted. The journal
+    gets `sent` before the request leaves and `done` once the service answered it; a write that ends in an error
+    is journaled by settle(), once after_failure() has told what it means."""
+    name = api_name(operation)
+    try:
+        journal.sent(name, domain_id, speaker_id)
+    except OSError as error:
+        # No write leaves without its line: the run stops as at a signal.
+        raise VoiceIDError(
+            "Failed to journal the write",
+            api_error=ApiError(INTERRUPTED, f"the journal could not be written: {error.strerror}"),
+        ) from error
     if operation == DELETE:
         client.delete_speaker(domain_id, speaker_id)
-        return None
-    return client.opt_out_speaker(domain_id, speaker_id)
+        answer = None
+    else:
+        answer = client.opt_out_speaker(domain_id, speaker_id)
+    journal.done(name, domain_id, speaker_id)
+    return answer
 
 
 class Failed(enum.Enum):
@@ -72,11 +92,43 @@ def after_failure(
     return Failed.FAILED, None
 
 
+def settle(
+    client: VoiceIDClient,
+    operation: str,
+    domain_id: str,
+    speaker_id: str,
+    error: ApiError,
+    journal: AnyJournal = NO_JOURNAL,
+) -> Tuple[Failed, Optional[ApiSpeaker]]:
+    """after_failure(), journaled: a write confirmed although its answer was lost is `done` (confirmed_by
+    "retry" when the retry of a deletion found the speaker gone, "read" when a DescribeSpeaker showed its
+    effect; answer_lost); any other is `failed` with its code, and `outcome_unknown` when it may still have
+    been carried out (its `sent` line stands for it)."""
+    meaning, current = after_failure(client, operation, domain_id, speaker_id, error)
+    name = api_name(operation)
+    if meaning is Failed.ANSWER_LOST:
+        how = "retry" if operation == DELETE and error.deleted_by_lost_attempt("SPEAKER") else "read"
+        journal.done(name, domain_id, speaker_id, confirmed_by=how, answer_lost=True)
+    elif meaning is Failed.FAILED and error.outcome_unknown:
+        journal.failed(name, domain_id, speaker_id, error=error.code, outcome_unknown=True)
+    else:
+        journal.failed(name, domain_id, speaker_id, error=error.code)
+    return meaning, current
+
+
 class Writer:
     """Makes each write the ledger asks for, on its workers, and reports how it turned out."""
 
-    def __init__(self, client: VoiceIDClient, ledger: SharedLedger, state: str, latency: Callable[[], float]):
+    def __init__(
+        self,
+        client: VoiceIDClient,
+        ledger: SharedLedger,
+        state: str,
+        latency: Callable[[], float],
+        journal: AnyJournal = NO_JOURNAL,
+    ):
         self._client = client
+        self._journal = journal
         self._ledger = ledger
         self._operation = GOALS[state].operation
         rate = client.limiter.rate(self._operation) if client.limiter is not None else None
@@ -92,12 +144,12 @@ class Writer:
 
     def _write(self, speaker_id: str) -> None:
         try:
-            answer = write(self._client, self._operation, self._ledger.domain_id, speaker_id)
+            answer = write(self._client, self._operation, self._ledger.domain_id, speaker_id, self._journal)
             after = self._ledger.facts(answer) if answer is not None else None
         except VoiceIDError as error:
             api_error = error.api_error
-            meaning, current = after_failure(
-                self._client, self._operation, self._ledger.domain_id, speaker_id, api_error
+            meaning, current = settle(
+                self._client, self._operation, self._ledger.domain_id, speaker_id, api_error, self._journal
             )
             if meaning is Failed.DELETED_MEANWHILE:
                 self._ledger.gone(speaker_id)

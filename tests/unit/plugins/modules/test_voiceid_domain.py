@@ -40,7 +40,7 @@ NAME = "domain-1"  # api_domain(1)'s name
 
 
 def args(**options: Any) -> Dict[str, Any]:
-    return dict({"name": NAME, "region": "eu-west-2"}, **options)
+    return dict({"domain_name": NAME, "region": "eu-west-2"}, **options)
 
 
 def existing(stub: Stubber, tags: Optional[Dict[str, str]] = None, domain: Optional[Dict[str, Any]] = None) -> None:
@@ -142,7 +142,7 @@ def test_create_sends_one_client_token_for_every_attempt(voiceid: Stubber, run_m
     # a ConflictException.
     expect_list_domains(voiceid, [[]])
     voiceid.add_response("create_domain", {"Domain": api_domain(8, name="other")})
-    result, failed = run_module(main, args(name="other", kms_key_id=KMS_KEY))
+    result, failed = run_module(main, args(domain_name="other", kms_key_id=KMS_KEY))
 
     assert not failed, result
     assert len(tokens) == 3 and tokens[2] != tokens[0]
@@ -482,7 +482,7 @@ def test_duplicate_names_fail_naming_how_many_and_their_ids(
     expect_list_domains(voiceid, [[api_domain(1, name="twin"), api_domain(2)], [api_domain(3, name="twin")]])
     calls = record_api_calls(voiceid)
 
-    result, failed = run_module(main, args(name="twin", state=state, kms_key_id=KMS_KEY), check_mode=check_mode)
+    result, failed = run_module(main, args(domain_name="twin", state=state, kms_key_id=KMS_KEY), check_mode=check_mode)
 
     assert failed
     assert result["msg"].startswith(
@@ -603,7 +603,7 @@ def test_delete_whose_answers_were_lost_fails_while_the_domain_is_there(
 @pytest.mark.parametrize(
     "options, problem",
     [
-        ({"name": "-dash"}, "name must be 1 to 256 characters"),
+        ({"domain_name": "-dash"}, "domain_name must be 1 to 256 characters"),
         ({"description": "x" * 1025}, "description must be 1 to 1024 letters, digits, spaces and"),
         ({"description": "x" * 1025}, "it has 1025 characters"),
         ({"description": "a, b"}, "it has a character outside that set"),
@@ -644,9 +644,10 @@ def test_tag_values_of_other_types_become_text(voiceid: Stubber, run_module: Mod
 # --- domain_id: one of several domains of a name ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("by_name", [True, False], ids=["with-domain_name", "domain_id-alone"])
 @pytest.mark.parametrize("check_mode", [False, True], ids=["apply", "check"])
 def test_domain_id_deletes_one_of_two_domains_of_a_name(
-    voiceid: Stubber, run_module: ModuleRunner, check_mode: bool
+    voiceid: Stubber, run_module: ModuleRunner, check_mode: bool, by_name: bool
 ) -> None:
     voiceid.add_response("describe_domain", {"Domain": api_domain(3, name="twin")}, {"DomainId": domain_id(3)})
     expect_tags(voiceid, 3, {})
@@ -654,7 +655,10 @@ def test_domain_id_deletes_one_of_two_domains_of_a_name(
         voiceid.add_response("delete_domain", {}, {"DomainId": domain_id(3)})
     calls = record_api_calls(voiceid)
 
-    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state="absent"), check_mode=check_mode)
+    named = {"domain_name": "twin"} if by_name else {}
+    options = dict({"region": "eu-west-2", "domain_id": domain_id(3), "state": "absent"}, **named)
+
+    result, failed = run_module(main, options, check_mode=check_mode)
 
     assert not failed, result
     assert result["changed"] is True
@@ -682,7 +686,7 @@ def test_domain_id_must_name_a_domain_of_that_name(
         voiceid.add_response("describe_domain", {"Domain": api_domain(3, name=found)}, {"DomainId": domain_id(3)})
     calls = record_api_calls(voiceid)
 
-    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state=state, kms_key_id=KMS_KEY))
+    result, failed = run_module(main, args(domain_name="twin", domain_id=domain_id(3), state=state, kms_key_id=KMS_KEY))
 
     assert failed
     assert problem in result["msg"]
@@ -694,7 +698,7 @@ def test_domain_id_of_a_missing_domain_with_absent_is_ok(voiceid: Stubber, run_m
         "describe_domain", "ResourceNotFoundException", "no", 400, modeled_fields={"ResourceType": "DOMAIN"}
     )
 
-    result, failed = run_module(main, args(name="twin", domain_id=domain_id(3), state="absent"))
+    result, failed = run_module(main, args(domain_name="twin", domain_id=domain_id(3), state="absent"))
 
     assert not failed, result
     assert result["changed"] is False
@@ -918,3 +922,49 @@ def test_update_whose_answers_are_lost_is_confirmed_by_its_effect(
         assert result["domain"]["description"] == "new"
     else:
         assert result["msg"].startswith("Failed to update domain 'domain-1': InternalServerException")
+
+
+# --- domain_name, its alias name, and domain_id alone ------------------------------------------------------------
+
+
+def test_name_is_an_alias_of_domain_name(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    existing(voiceid)
+
+    result, failed = run_module(main, {"name": NAME, "region": "eu-west-2"})
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["domain"]["domain_id"] == domain_id(1)
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_domain_name_or_domain_id_is_required(voiceid: Stubber, run_module: ModuleRunner, state: str) -> None:
+    result, failed = run_module(main, {"region": "eu-west-2", "state": state, "kms_key_id": KMS_KEY})
+
+    assert failed
+    assert "one of the following is required: domain_name, domain_id" in result["msg"]
+    assert voiceid.created_clients == []  # type: ignore[attr-defined]
+
+
+def test_domain_id_alone_updates_the_domain_under_its_own_name(voiceid: Stubber, run_module: ModuleRunner) -> None:
+    voiceid.add_response("describe_domain", {"Domain": api_domain(3, name="twin")}, {"DomainId": domain_id(3)})
+    expect_tags(voiceid, 3, {})
+    voiceid.add_response(
+        "update_domain",
+        {"Domain": dict(api_domain(3, name="twin"), Description="new")},
+        {
+            "DomainId": domain_id(3),
+            "Name": "twin",
+            "Description": "new",
+            "ServerSideEncryptionConfiguration": {"KmsKeyId": KMS_KEY},
+        },
+    )
+    calls = record_api_calls(voiceid)
+
+    result, failed = run_module(main, {"region": "eu-west-2", "domain_id": domain_id(3), "description": "new"})
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert writes(calls) == ["UpdateDomain"]
+    assert "ListDomains" not in calls
+    assert result["domain"]["name"] == "twin"

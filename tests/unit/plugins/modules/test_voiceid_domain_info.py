@@ -244,6 +244,9 @@ class RecordingLimiter:
     def acquire(self, operation: str) -> None:
         self.acquired.append(operation)
 
+    def answered(self, operation: str, ticket: Any, throttled: bool) -> None:
+        pass
+
     def rate(self, operation: str) -> Any:
         return self.rates.get(operation)
 

@@ -271,6 +271,8 @@ def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
         original(self, result)
 
     monkeypatch.setattr(result_printer.ResultPrinter, "print_result", spy)
+    exits: List[bool] = []
+    monkeypatch.setattr(result_printer, "before_exit", lambda: exits.append(True))
     # No encoder is patched in: ansible-core's patch_module_args sets the result profile ('legacy'), so the module
     # streams with the encoder ansible-core itself would print with, which also knows ansible-core's own
     # objects (the deprecations amazon.aws raises under ansible-core 2.20, say).
@@ -280,6 +282,7 @@ def test_a_large_result_is_printed_speaker_by_speaker_as_valid_json(
 
     assert not failed, result.get("msg")
     assert streamed == [True]  # ansible-core's hook was replaced, and the speakers streamed
+    assert exits == [True]  # the objects were left to the exit
     assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ids
     assert result["changed_speaker_ids"] == ids
     if "invocation" in result:  # ansible-core 2.21 adds it only when the controller asks

@@ -14,6 +14,7 @@ import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import ratelimit
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.limits import THROTTLE_CUT
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_info
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
 from ansible_collections.speakerops.voiceid.tests.unit.support.running import CHECK_MODES
@@ -332,9 +333,9 @@ def acquired(monkeypatch: pytest.MonkeyPatch) -> List[str]:
     operations: List[str] = []
     original = ratelimit.RequestRateLimiter.acquire
 
-    def acquire(self: ratelimit.RequestRateLimiter, operation: str) -> None:
+    def acquire(self: ratelimit.RequestRateLimiter, operation: str) -> Optional[int]:
         operations.append(operation)
-        original(self, operation)
+        return original(self, operation)
 
     monkeypatch.setattr(ratelimit.RequestRateLimiter, "acquire", acquire)
     return operations
@@ -383,6 +384,6 @@ def test_domain_lookup_and_retries_pass_the_limiter(
     assert not failed, result
     assert acquired == ["list_domains", "list_domains", "describe_speaker", "describe_speaker"]
     # The second ListDomains page waits half a second (2 per second); the retried DescribeSpeaker waits for
-    # its own slot, a tenth of a second after the first attempt's (10 per second).
-    assert clock.sleeps == [pytest.approx(0.5), pytest.approx(0.1)]
+    # its own slot at the rate the throttled answer cut (10 per second x THROTTLE_CUT).
+    assert clock.sleeps == [pytest.approx(0.5), pytest.approx(1 / (10 * THROTTLE_CUT))]
     assert len(sleeps) == 1  # the retry policy's own pause

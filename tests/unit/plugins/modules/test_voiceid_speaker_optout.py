@@ -183,17 +183,36 @@ def test_transient_errors_are_retried(
     assert all(0.0 <= pause <= 8.0 for pause in sleeps)
 
 
-def test_retries_are_bounded(voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]) -> None:
-    add_errors(voiceid, "describe_speaker", "ThrottlingException", 10)
+def test_faults_are_retried_a_bounded_number_of_times(
+    voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]
+) -> None:
+    add_errors(voiceid, "describe_speaker", "InternalServerException", 10, 500)
 
     result, failed = run_module(main, args())
 
     assert failed
     assert len(sleeps) == 9  # ten attempts, nine pauses between them
     assert result["msg"] == (
-        f"Failed to describe speaker in domain {DOMAIN_ID}: ThrottlingException: ThrottlingException from the service"
+        f"Failed to describe speaker in domain {DOMAIN_ID}: InternalServerException: InternalServerException from"
+        " the service"
     )
-    assert result["error"]["code"] == "ThrottlingException"
+    assert result["error"]["code"] == "InternalServerException"
+
+
+def test_throttling_never_fails_a_request_by_itself(
+    voiceid: Stubber, run_module: ModuleRunner, sleeps: List[float]
+) -> None:
+    """Far more throttled answers than the attempts a fault gets, then faults: the throttles did not count."""
+    add_errors(voiceid, "describe_speaker", "ThrottlingException", 25)
+    add_errors(voiceid, "describe_speaker", "InternalServerException", 9, 500)
+    expect_describe(voiceid, CUSTOMER_ID, "ENROLLED")
+    expect_opt_out(voiceid, CUSTOMER_ID)
+
+    result, failed = run_module(main, args())
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert len(sleeps) == 25 + 9
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from ansible_collections.speakerops.voiceid.tests.unit.support.running import Mo
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import REGION
 
-NOTICE = "Amazon Connect Voice ID reached end of support on 2026-05-20"
+NOTICE = "AWS ended support for Amazon Connect Voice ID on 2026-05-20"
 
 
 @pytest.mark.parametrize(
@@ -86,6 +86,10 @@ def test_an_unavailable_service_names_the_end_of_support_only_at_aws(endpoint: A
     if endpoint_url is None:
         assert NOTICE in result["msg"]
         assert "end_of_support" in result["msg"]
+        # Names the endpoint, and does not claim the end of support is the only cause.
+        assert f"No Voice ID service answered at https://voiceid.{REGION}.amazonaws.com." in result["msg"]
+        assert "a proxy or network problem looks the same" in result["msg"]
+        assert "no longer serves" not in result["msg"]
     else:
         assert NOTICE not in result["msg"]
 

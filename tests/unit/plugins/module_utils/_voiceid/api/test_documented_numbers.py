@@ -159,6 +159,18 @@ QUOTED = [
         [("fragment", r"(\d+) seconds of attempts"), ("speakers_and_opt_out.rst", r"attempts and (\d+) seconds per")],
     ),
     (
+        "throttle cut",
+        round(limits.THROTTLE_CUT * 100, 6),
+        [
+            ("fragment", r"cuts its rate to (\d+) percent"),
+            ("speakers_and_opt_out.rst", r"cuts that operation's rate to (\d+) percent"),
+            ("bulk_opt_outs.rst", r"cuts that operation's rate to (\d+) percent"),
+        ],
+    ),
+    ("cut window", limits.CUT_WINDOW, [("bulk_opt_outs.rst", r"at most once per (\d+) requests sent")]),
+    ("recovery", round(limits.RECOVERY_PER_SECOND * 100, 6), [("bulk_opt_outs.rst", r"raises it by (\d+) percent of")]),
+    ("floor", round(limits.RATE_FLOOR * 100, 6), [("bulk_opt_outs.rst", r"never below (\d+) percent of it")]),
+    (
         "breaker",
         limits.BREAKER_FAILURES,
         [

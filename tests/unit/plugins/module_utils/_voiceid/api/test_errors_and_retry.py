@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 from typing import Dict
 from typing import List
@@ -17,6 +18,7 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.exceptions import NoCredentialsError
 from botocore.exceptions import ReadTimeoutError
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api import transport
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.client import VoiceIDClient
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import ApiError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
@@ -135,6 +137,9 @@ class RecordingLimiter:
     def acquire(self, operation: str) -> None:
         self.acquired.append(operation)
 
+    def answered(self, operation: str, ticket: Optional[int], throttled: bool) -> None:
+        pass
+
 
 def test_every_attempt_passes_the_rate_limiter() -> None:
     pauses: List[float] = []
@@ -173,3 +178,72 @@ def test_non_botocore_errors_name_the_operation_and_are_not_retried() -> None:
     assert error.value.api_error.code == "MalformedResponse"
     assert "DescribeSpeaker" in str(error.value) and "(KeyError)" in str(error.value)
     assert isinstance(error.value.__cause__, KeyError)
+
+
+def test_throttled_answers_and_retried_requests_are_counted() -> None:
+    scripted = ScriptedClient(
+        [
+            client_error("ThrottlingException"),
+            client_error("ThrottlingException"),
+            client_error("InternalServerException", 500),
+            {"Speaker": {"Status": "ENROLLED"}},
+            {"Speaker": {"Status": "OPTED_OUT"}},
+            client_error("ThrottlingException"),
+            {"Speaker": {"Status": "OPTED_OUT"}},
+        ]
+    )
+    client = VoiceIDClient(scripted, RetryPolicy(sleep=lambda seconds: None))
+    for _request in range(3):
+        client.describe_speaker("A" * 22, "c-1")
+    assert client.request_counts() == {"throttled": 3, "retried": 2}
+
+
+class SlowQueue:
+    """A limiter whose queue holds every request for queue_seconds of a fake clock."""
+
+    def __init__(self, clock: List[float], queue_seconds: float) -> None:
+        self.clock = clock
+        self.queue_seconds = queue_seconds
+
+    def acquire(self, operation: str) -> int:
+        self.clock[0] += self.queue_seconds
+        return 1
+
+    def answered(self, operation: str, ticket: Optional[int], throttled: bool) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    "queue_seconds, attempt_seconds, succeeds",
+    [
+        pytest.param(100.0, 1.0, True, id="slow-queue"),  # 400 s in the queue, longer than the 60 s budget
+        pytest.param(0.0, 25.0, False, id="slow-attempts"),  # three attempts of 25 s spend the budget
+    ],
+)
+def test_time_in_the_limiters_queue_does_not_count_against_the_budget(
+    monkeypatch: pytest.MonkeyPatch, queue_seconds: float, attempt_seconds: float, succeeds: bool
+) -> None:
+    """Three faults, then success."""
+    clock = [0.0]
+    monkeypatch.setattr(transport, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    script: List[Any] = [client_error("InternalServerException", 500)] * 3 + [{"Speaker": {"Status": "ENROLLED"}}]
+
+    def describe_speaker(**params: Any) -> Any:
+        clock[0] += attempt_seconds
+        outcome = script.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    client = VoiceIDClient(
+        SimpleNamespace(describe_speaker=describe_speaker),
+        RetryPolicy(sleep=lambda seconds: None),
+        SlowQueue(clock, queue_seconds),
+        time_budget=60.0,
+    )
+    if succeeds:
+        assert client.describe_speaker("A" * 22, "c-1") == {"Status": "ENROLLED"}
+    else:
+        with pytest.raises(VoiceIDError) as error:
+            client.describe_speaker("A" * 22, "c-1")
+        assert error.value.api_error.code == "InternalServerException"

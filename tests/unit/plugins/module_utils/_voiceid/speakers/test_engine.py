@@ -284,6 +284,22 @@ def test_one_speaker_whose_answer_is_lost_is_changed(state: str, how: str) -> No
     assert fake.status_of("a") == (None if state == STATE_ABSENT else "OPTED_OUT")
 
 
+@pytest.mark.parametrize("use_list", [True, False], ids=["list-and-describe", "describe-only"])
+def test_an_opt_out_answered_without_its_speaker_is_confirmed_by_a_read(use_list: bool) -> None:
+    """OptOutSpeaker is carried out and answered 200 without Speaker (a broken answer): the write happened, so
+    one DescribeSpeaker confirms it and the speaker is changed, its answer marked lost, never a failure."""
+    fake = FakeVoiceID(DOMAIN_ID, {"a": "ENROLLED", "b": "OPTED_OUT"})
+    fake.omit["OptOutSpeaker"] = ["Speaker"]
+
+    outcome = SpeakerRun(client_for(fake, []), DOMAIN_ID, ["a", "b"], STATE_OPTED_OUT, False, use_list=use_list).run()
+
+    assert fake.status_of("a") == "OPTED_OUT"
+    assert outcome.changed_speaker_ids == ["a"]
+    assert outcome.failures == []
+    assert [speaker.get("answer_lost") for speaker in outcome.speakers()] == [True, None]
+    assert_invariant(outcome, fake)
+
+
 # --- one speaker, two ids -------------------------------------------------------------------------------------
 
 
