@@ -146,6 +146,37 @@ def interrupt(url: str, pgid: int, seconds: float) -> None:
     fail(f"no DeleteDomain answered late after {seconds} s")
 
 
+def check_journals(after: Dict[str, Any], calls: List[Dict[str, Any]], root: pathlib.Path) -> None:
+    """Each region's journal (voiceid_domain's `journal`, appended across runs) against the emulator: every
+    DeleteDomain it carried out in this phase has a `done` line, or a `sent` line when its answer never came
+    (answered late: the interrupted run); no `done` line names a domain the emulator has not deleted; the
+    journal is readable by its owner only."""
+    gone = {d["domain_id"] for d in after["deleted_domains"]}
+    carried_out = [
+        c
+        for c in calls
+        if c["operation"] == "DeleteDomain" and (c["status"] == 200 or c.get("answer") in ("late", "carried_out"))
+    ]
+    for account, region in PAIRS:
+        path = root / account / region / "journal.jsonl"
+        lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+        if lines and stat.S_IMODE(path.stat().st_mode) != 0o600:
+            fail(f"{path} has mode {oct(stat.S_IMODE(path.stat().st_mode))}, expected 0o600")
+        deletes = [line for line in lines if line.get("operation") == "DeleteDomain"]
+        journaled = {
+            event: {line["domain_id"] for line in deletes if line["event"] == event} for event in ("sent", "done")
+        }
+        for call in carried_out:
+            if (str(call["account_id"]), str(call["region"])) != (account, region):
+                continue
+            event = "sent" if call.get("answer") == "late" else "done"
+            if call["params"]["DomainId"] not in journaled[event]:
+                fail(f"{path}: the DeleteDomain the emulator carried out has no {event} line")
+        phantom = journaled["done"] - gone
+        if phantom:
+            fail(f"{path}: done lines for {len(phantom)} domains the emulator has not deleted: {sorted(phantom)}")
+
+
 def check_nothing_changed(
     before: Dict[str, Any], after: Dict[str, Any], calls: List[Dict[str, Any]], root: pathlib.Path
 ) -> None:
@@ -395,6 +426,7 @@ def main() -> None:
         "apply": check_applied,
     }
     checks[phase](before, after, calls, pathlib.Path(root))
+    check_journals(after, calls, pathlib.Path(root))
 
 
 if __name__ == "__main__":
