@@ -4,25 +4,51 @@
 """Checks the outcome of the decommission playbook against the emulator's state, read independently.
 
     python tests/decommission/check.py PHASE BEFORE_STATE AFTER_STATE CALLS EXPORT_ROOT
+    python tests/decommission/check.py rules-failing|rules-interrupted BEFORE_STATE   # a run's fault rules, JSON
+    python tests/decommission/check.py interrupt URL PGID SECONDS   # SIGINT once the late DeleteDomain was sent
 
-PHASE is `check` (check mode: nothing deleted, nothing written), `apply` (every domain exported and deleted,
-exports equal to the seeded data, evidence without speaker ids, the accounts and regions were handled together) or
-`again` (a second run: no domain to delete, nothing deleted). Prints what it checked; exits 1 on the first
-problem.
+PHASE is `check` (check mode: nothing deleted, nothing written), `failing` (the run that fails in three regions,
+see run.sh: nothing deleted where the export or the inventory failed, every region's evidence saying so),
+`interrupted` (the run interrupted between a DeleteDomain and its answer: the domain deleted and named in the
+evidence) or `apply` (the rerun: every domain exported and deleted, exports equal to the seeded data, each
+region's last evidence naming every domain deleted across the runs, without speaker ids, the accounts and
+regions handled together). Prints what it checked; exits 1 on the first problem.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pathlib
+import signal
+import stat
 import sys
+import time
+import urllib.request
 from typing import Any
 from typing import Dict
 from typing import List
 from typing import Tuple
 
 WRITES = {"CreateDomain", "UpdateDomain", "DeleteDomain", "TagResource", "UntagResource", "OptOutSpeaker"}
+ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
+PAIRS = [(ACCOUNT_A, "eu-west-2"), (ACCOUNT_A, "us-east-1"), (ACCOUNT_B, "eu-west-2"), (ACCOUNT_B, "us-east-1")]
+# The failing run (run.sh): a ListFraudsters answer of this domain (account A, eu-west-2) loses its list ...
+BROKEN_EXPORT = (ACCOUNT_A, "eu-west-2", "Support line")
+# ... account B's credentials are wrong: both its regions fail at the inventory ...
+FAILED_INVENTORY = [(ACCOUNT_B, "eu-west-2"), (ACCOUNT_B, "us-east-1")]
+# ... and this region is decommissioned.
+DONE_FIRST = (ACCOUNT_A, "us-east-1", "ivr")
+# The interrupted run, in account A's eu-west-2 alone: the DeleteDomain of its first domain is answered late.
+INTERRUPTED = BROKEN_EXPORT
+# Evidence records per region after the rerun: the failing run, the interrupted one (that region only), the rerun.
+RUNS = {
+    (ACCOUNT_A, "eu-west-2"): 3,
+    (ACCOUNT_A, "us-east-1"): 2,
+    (ACCOUNT_B, "eu-west-2"): 2,
+    (ACCOUNT_B, "us-east-1"): 2,
+}
 
 
 def fail(message: str) -> None:
@@ -36,6 +62,119 @@ def load(path: str) -> Any:
 
 def pair(domain: Dict[str, Any]) -> Tuple[str, str]:
     return str(domain["account_id"]), str(domain["region"])
+
+
+def domains_of(state: Dict[str, Any], account: str, region: str) -> List[Dict[str, Any]]:
+    return [d for d in state["domains"] if pair(d) == (account, region)]
+
+
+def seeded_id(before: Dict[str, Any], account: str, region: str, name_or_description: str) -> str:
+    (domain_id,) = [
+        d["domain_id"]
+        for d in domains_of(before, account, region)
+        if name_or_description in (d["name"], d.get("description"))
+    ]
+    return str(domain_id)
+
+
+def evidence_files(directory: pathlib.Path) -> List[pathlib.Path]:
+    """The evidence records of a region, oldest first; each must be readable by its owner only."""
+    records = sorted(directory.glob("evidence-*.json"))
+    for record in records:
+        mode = stat.S_IMODE(record.stat().st_mode)
+        if mode != 0o600:
+            fail(f"{record} has mode {oct(mode)}, expected 0o600")
+    return records
+
+
+def read_evidence(path: pathlib.Path, personal: List[str]) -> Dict[str, Any]:
+    text = path.read_text()
+    leaked = [value for value in personal if value in text]
+    if leaked:
+        fail(f"{path} holds {len(leaked)} speaker ids")
+    evidence: Dict[str, Any] = json.loads(text)
+    return evidence
+
+
+def personal_ids(before: Dict[str, Any]) -> List[str]:
+    return sorted(
+        {s["customer_speaker_id"] for d in before["domains"] for s in d["speakers"]}
+        | {s["generated_speaker_id"] for d in before["domains"] for s in d["speakers"]}
+    )
+
+
+def expect(path: pathlib.Path, evidence: Dict[str, Any], expected: Dict[str, Any]) -> None:
+    for key, value in expected.items():
+        found = evidence.get(key)
+        if isinstance(value, list) and isinstance(found, list):
+            found = sorted(found)
+            value = sorted(value)
+        if found != value:
+            fail(f"{path}: {key} is {evidence.get(key)!r}, expected {value!r}")
+
+
+def rules(which: str, before_path: str) -> None:
+    """The fault rules of the failing or the interrupted run, as JSON for the emulator's configuration."""
+    before = load(before_path)
+    domain_id = seeded_id(before, *BROKEN_EXPORT)
+    if which == "rules-failing":
+        # a 200 without FraudsterSummaries, once: the listing reads as empty unless it is checked
+        rule = {"operation": "ListFraudsters", "domain_id": domain_id, "times": 1, "answer": "omit"}
+        rule["omit"] = ["FraudsterSummaries"]
+    else:
+        # carried out, and answered only after the run was interrupted
+        rule = {"operation": "DeleteDomain", "domain_id": domain_id, "answer": "late", "delay_seconds": 600}
+    print(json.dumps({"rules": [rule]}))
+
+
+def interrupt(url: str, pgid: int, seconds: float) -> None:
+    """SIGINT to the process group ``pgid`` (what Ctrl-C in a terminal does) as soon as a DeleteDomain answered
+    late was carried out: the playbook then waits for its answer (up to the modules' 10 s read timeout)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{url}/_emulator/calls?operation=DeleteDomain") as answer:
+            late = [call for call in json.load(answer) if call.get("answer") == "late"]
+        if late:
+            os.killpg(pgid, signal.SIGINT)
+            print("the late DeleteDomain was carried out: SIGINT sent to the playbook's process group")
+            return
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            fail("the playbook ended before its DeleteDomain was sent")
+        time.sleep(0.2)
+    fail(f"no DeleteDomain answered late after {seconds} s")
+
+
+def check_journals(after: Dict[str, Any], calls: List[Dict[str, Any]], root: pathlib.Path) -> None:
+    """Each region's journal (voiceid_domain's `journal`, appended across runs) against the emulator: every
+    DeleteDomain it carried out in this phase has a `done` line, or a `sent` line when its answer never came
+    (answered late: the interrupted run); no `done` line names a domain the emulator has not deleted; the
+    journal is readable by its owner only."""
+    gone = {d["domain_id"] for d in after["deleted_domains"]}
+    carried_out = [
+        c
+        for c in calls
+        if c["operation"] == "DeleteDomain" and (c["status"] == 200 or c.get("answer") in ("late", "carried_out"))
+    ]
+    for account, region in PAIRS:
+        path = root / account / region / "journal.jsonl"
+        lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+        if lines and stat.S_IMODE(path.stat().st_mode) != 0o600:
+            fail(f"{path} has mode {oct(stat.S_IMODE(path.stat().st_mode))}, expected 0o600")
+        deletes = [line for line in lines if line.get("operation") == "DeleteDomain"]
+        journaled = {
+            event: {line["domain_id"] for line in deletes if line["event"] == event} for event in ("sent", "done")
+        }
+        for call in carried_out:
+            if (str(call["account_id"]), str(call["region"])) != (account, region):
+                continue
+            event = "sent" if call.get("answer") == "late" else "done"
+            if call["params"]["DomainId"] not in journaled[event]:
+                fail(f"{path}: the DeleteDomain the emulator carried out has no {event} line")
+        phantom = journaled["done"] - gone
+        if phantom:
+            fail(f"{path}: done lines for {len(phantom)} domains the emulator has not deleted: {sorted(phantom)}")
 
 
 def check_nothing_changed(
@@ -87,37 +226,141 @@ def check_evidence(
     hashes: Dict[str, Dict[str, str]],
     directory: pathlib.Path,
     personal: List[str],
+    runs: int,
 ) -> Dict[str, Any]:
-    records = sorted(directory.glob("evidence-*.json"))
-    if len(records) != 1:
-        fail(f"{directory}: {len(records)} evidence records, expected 1")
-    text = records[0].read_text()
-    leaked = [value for value in personal if value in text]
-    if leaked:
-        fail(f"{records[0]} holds {len(leaked)} speaker ids")
-    evidence = json.loads(text)
-    expected = {"outcome": "every domain exported and deleted", "account": account, "region": region, "domains_left": 0}
-    for key, value in expected.items():
-        if evidence.get(key) != value:
-            fail(f"{records[0]}: {key} is {evidence.get(key)!r}, expected {value!r}")
+    """The last of ``runs`` evidence records of a region: complete, naming every domain deleted across runs."""
+    records = evidence_files(directory)
+    if len(records) != runs:
+        fail(f"{directory}: {len(records)} evidence records, expected {runs} (one per run)")
+    for record in records[:-1]:
+        read_evidence(record, personal)
+    evidence = read_evidence(records[-1], personal)
+    expect(
+        records[-1],
+        evidence,
+        {
+            "outcome": "every domain exported and deleted",
+            "account": account,
+            "region": region,
+            "domains_left": 0,
+            "deleted_domain_ids": [d["domain_id"] for d in domains],
+            "deletion_sent_domain_ids": [],
+            "not_deleted_domain_ids": [],
+            "earlier_evidence": [path.name for path in records[:-1]],
+        },
+    )
     if not evidence.get("run_by") or not evidence.get("started_at") or not evidence.get("finished_at"):
-        fail(f"{records[0]}: run_by, started_at and finished_at are required")
-    if sorted(evidence["deleted_domain_ids"]) != sorted(d["domain_id"] for d in domains):
-        fail(f"{records[0]}: deleted_domain_ids {evidence['deleted_domain_ids']} are not the seeded domains")
+        fail(f"{records[-1]}: run_by, started_at and finished_at are required")
     by_id = {record["domain_id"]: record for record in evidence["domains"]}
     for domain in domains:
         record = by_id.get(domain["domain_id"])
         if record is None:
-            fail(f"{records[0]}: no record of domain {domain['domain_id']}")
+            fail(f"{records[-1]}: no record of domain {domain['domain_id']}")
         statuses: Dict[str, int] = {}
         for speaker in domain["speakers"]:
             statuses[speaker["status"]] = statuses.get(speaker["status"], 0) + 1
         counts = (record["speakers"], record["speakers_by_status"], record["watchlists"], record["fraudsters"])
         if counts != (len(domain["speakers"]), statuses, len(domain["watchlists"]), len(domain["fraudsters"])):
-            fail(f"{records[0]}: the counts of {domain['domain_id']} are {counts}")
+            fail(f"{records[-1]}: the counts of {domain['domain_id']} are {counts}")
         if record["files_sha256"] != hashes[domain["domain_id"]]:
-            fail(f"{records[0]}: the sha256 of the exports of {domain['domain_id']} do not match the files")
+            fail(f"{records[-1]}: the sha256 of the exports of {domain['domain_id']} do not match the files")
     return evidence
+
+
+def check_region_evidence(
+    root: pathlib.Path, account: str, region: str, runs: int, personal: List[str], expected: Dict[str, Any]
+) -> Dict[str, Any]:
+    """The region's last evidence record (of ``runs``) holds the ``expected`` values."""
+    records = evidence_files(root / account / region)
+    if len(records) != runs:
+        fail(f"{root / account / region}: {len(records)} evidence records, expected {runs}")
+    evidence = read_evidence(records[-1], personal)
+    expect(records[-1], evidence, {"account": account, "region": region, **expected})
+    if expected.get("outcome") == "failed" and not evidence.get("error"):
+        fail(f"{records[-1]}: a failed region's evidence gives no reason")
+    print(f"{account}/{region}: evidence {json.dumps(expected)}")
+    return evidence
+
+
+def check_failing(
+    before: Dict[str, Any], after: Dict[str, Any], calls: List[Dict[str, Any]], root: pathlib.Path
+) -> None:
+    broken, done = seeded_id(before, *BROKEN_EXPORT), seeded_id(before, *DONE_FIRST)
+    # The emulator's state: only the domain of the region that did not fail is gone.
+    deleted = sorted(d["domain_id"] for d in after["deleted_domains"])
+    if deleted != [done]:
+        fail(f"deleted domains {deleted}, expected only {done}")
+    deletes = [(c["params"]["DomainId"], c["status"]) for c in calls if c["operation"] == "DeleteDomain"]
+    if deletes != [(done, 200)]:
+        fail(f"DeleteDomain calls {deletes}, expected one, for {done}")
+    omitted = [c["params"]["DomainId"] for c in calls if c["operation"] == "ListFraudsters" and c["answer"] == "omit"]
+    if omitted != [broken]:
+        fail(f"ListFraudsters answers without their list: {omitted}, expected one for {broken}")
+    refused = {(c["account_id"], c["region"]) for c in calls if c["error_code"] == "InvalidSignatureException"}
+    if refused != set(FAILED_INVENTORY):
+        fail(f"calls refused for a wrong signature in {sorted(refused)}, expected {FAILED_INVENTORY}")
+    personal = personal_ids(before)
+    nothing = {"deleted_domain_ids": [], "deletion_sent_domain_ids": []}
+    check_region_evidence(
+        root,
+        *BROKEN_EXPORT[:2],
+        1,
+        personal,
+        {
+            "outcome": "failed",
+            **nothing,
+            "not_deleted_domain_ids": [d["domain_id"] for d in domains_of(before, *BROKEN_EXPORT[:2])],
+        },
+    )
+    for account, region in FAILED_INVENTORY:
+        failed_task = "Inventory the domains of the account and region"
+        expected = {"outcome": "failed", "failed_task": failed_task, **nothing, "not_deleted_domain_ids": []}
+        check_region_evidence(root, account, region, 1, personal, {**expected, "domains": []})
+    check_region_evidence(
+        root,
+        *DONE_FIRST[:2],
+        1,
+        personal,
+        {"outcome": "every domain exported and deleted", "deleted_domain_ids": [done], "domains_left": 0},
+    )
+    print(f"failing run: {broken}'s region and account B's regions deleted nothing, {done} deleted")
+
+
+def check_interrupted(
+    before: Dict[str, Any], after: Dict[str, Any], calls: List[Dict[str, Any]], root: pathlib.Path
+) -> None:
+    interrupted = seeded_id(before, *INTERRUPTED)
+    account, region = INTERRUPTED[:2]
+    others = [d["domain_id"] for d in domains_of(before, account, region) if d["domain_id"] != interrupted]
+    # The emulator's state: the domain whose DeleteDomain was sent is gone, the region's other domain is not.
+    gone = {d["domain_id"] for d in after["deleted_domains"]}
+    if interrupted not in gone or any(domain_id in gone for domain_id in others):
+        fail(f"deleted domains {sorted(gone)}: expected {interrupted}, not {others}")
+    # The call log: one DeleteDomain, carried out and answered late (not retried: the run was interrupted first).
+    deletes = [(c["params"]["DomainId"], c["answer"], c["status"]) for c in calls if c["operation"] == "DeleteDomain"]
+    if deletes != [(interrupted, "late", 200)]:
+        fail(f"DeleteDomain calls {deletes}, expected one for {interrupted}, answered late")
+    evidence = check_region_evidence(
+        root,
+        account,
+        region,
+        2,
+        personal_ids(before),
+        {
+            "outcome": "in progress",
+            "finished_at": None,
+            "deleted_domain_ids": [],
+            "deletion_sent_domain_ids": [interrupted],
+            "not_deleted_domain_ids": others,
+        },
+    )
+    # The record holds the export of the deleted domain, verified, with the checksums of its files.
+    records = {record["domain_id"]: record for record in evidence["domains"]}
+    domain = next(d for d in before["domains"] if d["domain_id"] == interrupted)
+    hashes = check_exports(domain, root / account / region / interrupted)
+    if interrupted not in records or records[interrupted]["files_sha256"] != hashes:
+        fail(f"the interrupted region's evidence does not hold the checksums of {interrupted}'s export")
+    print(f"interrupted run: {interrupted} deleted, named in the evidence before its answer came")
 
 
 def check_applied(
@@ -128,22 +371,7 @@ def check_applied(
     deleted = sorted(d["domain_id"] for d in after["deleted_domains"])
     if deleted != sorted(d["domain_id"] for d in before["domains"]):
         fail(f"the deleted domains {deleted} are not the seeded ones")
-    personal = sorted(
-        {s["customer_speaker_id"] for d in before["domains"] for s in d["speakers"]}
-        | {s["generated_speaker_id"] for d in before["domains"] for s in d["speakers"]}
-    )
-    pairs = sorted(
-        {pair(d) for d in before["domains"]} | {("111111111111", "us-east-1"), ("222222222222", "us-east-1")}
-    )
-    for account, region in pairs:
-        domains = [d for d in before["domains"] if pair(d) == (account, region)]
-        directory = root / account / region
-        hashes = {d["domain_id"]: check_exports(d, directory / d["domain_id"]) for d in domains}
-        check_evidence(account, region, domains, hashes, directory, personal)
-        print(
-            f"{account}/{region}: {len(domains)} domains exported (files equal to the seeded data) and deleted;"
-            " evidence with counts and sha256, no speaker id"
-        )
+    check_every_region(before, root)
     # The pairs were handled in one run, task by task (forks only decide how many at once, which this does not
     # time): the calls of every pair span a time that the calls of every other pair overlap.
     spans: Dict[Tuple[str, str], Tuple[float, float]] = {}
@@ -157,24 +385,48 @@ def check_applied(
     earliest_end = min(span[1] for span in spans.values())
     if latest_start >= earliest_end:
         fail("the account/region pairs ran one after another, not task by task together")
-    deletes = [c for c in calls if c["operation"] == "DeleteDomain"]
-    if len(deletes) != len(before["domains"]) or any(c["status"] != 200 for c in deletes):
-        fail(f"{len(deletes)} DeleteDomain calls for {len(before['domains'])} domains")
-    print(f"4 account/region pairs handled together; {len(deletes)} DeleteDomain calls, one per domain")
+    # The rerun deleted what the earlier runs had not.
+    earlier = [seeded_id(before, *DONE_FIRST), seeded_id(before, *INTERRUPTED)]
+    deletes = sorted(c["params"]["DomainId"] for c in calls if c["operation"] == "DeleteDomain")
+    if deletes != sorted(d["domain_id"] for d in before["domains"] if d["domain_id"] not in earlier):
+        fail(f"the rerun's DeleteDomain calls {deletes}: expected one per domain but {earlier}")
+    if any(c["status"] != 200 for c in calls if c["operation"] == "DeleteDomain"):
+        fail("a DeleteDomain of the rerun failed")
+    print(f"4 account/region pairs handled together; {len(deletes)} DeleteDomain calls, one per domain left")
 
 
-def check_again(before: Dict[str, Any], after: Dict[str, Any], calls: List[Dict[str, Any]], root: pathlib.Path) -> None:
-    writes = [call["operation"] for call in calls if call["operation"] in WRITES]
-    if writes or after["domains"]:
-        fail(f"the second run wrote {writes} or found domains {after['domains']}")
-    print("second run: no domain left, nothing deleted")
+def check_every_region(before: Dict[str, Any], root: pathlib.Path) -> None:
+    """Every region's exports equal the seeded data; its last evidence names every domain deleted across runs."""
+    personal = personal_ids(before)
+    for account, region in PAIRS:
+        domains = domains_of(before, account, region)
+        directory = root / account / region
+        hashes = {d["domain_id"]: check_exports(d, directory / d["domain_id"]) for d in domains}
+        check_evidence(account, region, domains, hashes, directory, personal, RUNS[(account, region)])
+        print(
+            f"{account}/{region}: {len(domains)} domains exported (files equal to the seeded data) and deleted;"
+            f" the last of {RUNS[(account, region)]} evidence records names them all, with counts and sha256,"
+            " no speaker id"
+        )
 
 
 def main() -> None:
+    if sys.argv[1].startswith("rules-"):
+        rules(sys.argv[1], sys.argv[2])
+        return
+    if sys.argv[1] == "interrupt":
+        interrupt(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+        return
     phase, before_path, after_path, calls_path, root = sys.argv[1:6]
     before, after, calls = load(before_path), load(after_path), load(calls_path)
-    checks = {"check": check_nothing_changed, "apply": check_applied, "again": check_again}
+    checks = {
+        "check": check_nothing_changed,
+        "failing": check_failing,
+        "interrupted": check_interrupted,
+        "apply": check_applied,
+    }
     checks[phase](before, after, calls, pathlib.Path(root))
+    check_journals(after, calls, pathlib.Path(root))
 
 
 if __name__ == "__main__":

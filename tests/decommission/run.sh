@@ -5,10 +5,18 @@
 #   tests/decommission/run.sh VENV_BIN COLLECTIONS_PATH
 #
 # The four account/region pairs of tests/decommission/inventory.yml run at once (--forks 4), each with the AWS
-# profile of its account, as they would against AWS. Three runs, each checked against the emulator's state and
-# recorded calls (tests/decommission/check.py): check mode (the plan; nothing deleted, no file written), for
-# real (every domain exported, equal to the seeded data, and deleted; evidence without speaker ids), and again
-# (nothing left to do).
+# profile of its account, as they would against AWS. Four runs, each checked against the emulator's state and
+# recorded calls (tests/decommission/check.py):
+#   1. check mode: the plan; nothing deleted, no file written;
+#   2. a run that fails in three regions: one ListFraudsters answer of a domain of account A in eu-west-2 is a 200
+#      without its list (that region must delete nothing), and account B's profile holds a wrong secret (both its
+#      regions fail at the inventory); each region must write evidence saying what was and was not deleted, and
+#      account A's us-east-1 is decommissioned;
+#   3. account A's eu-west-2 alone (--limit), interrupted (SIGINT to the playbook's process group, as Ctrl-C does)
+#      between the DeleteDomain of its first domain, carried out but answered late, and that answer: its evidence
+#      must name the domain;
+#   4. the rerun: every domain left exported (equal to the seeded data) and deleted; each region's last evidence
+#      names every domain deleted across the runs, without speaker ids, in regions with nothing left to do too.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -40,6 +48,9 @@ export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION \
     AWS_DEFAULT_REGION
 
+# The same profiles, with a wrong secret for account B: its calls are refused (InvalidSignatureException).
+sed "s/= $secret_b\$/= wrong-$secret_b/" "$work/credentials" >"$work/credentials-b-broken"
+
 control() {  # control PATH OUTPUT: a GET of the emulator's control API into a file
     "$bin/python" -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())' \
         "$url/_emulator/$1" >"$2"
@@ -47,6 +58,10 @@ control() {  # control PATH OUTPUT: a GET of the emulator's control API into a f
 clear_calls() {
     "$bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method="DELETE"))' \
         "$url/_emulator/calls"
+}
+configure() {  # configure JSON: a POST of the emulator's configuration
+    "$bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST", headers={"Content-Type": "application/json"}))' \
+        "$url/_emulator/config" "$1"
 }
 playbook() {  # playbook LOG [options...]
     local log=$1
@@ -63,18 +78,40 @@ check() {  # check PHASE
 }
 
 control state "$work/before.json"
-echo "== decommission: the plan (--check) =========================================================="
+echo "== decommission (${SECONDS} s): the plan (--check)"
 playbook "$work/check.log" --check
 check check
 grep -q "would export and delete 2 domain(s): contact-center" "$work/check.log" \
     || { echo "decommission: the plan does not show the domains to delete" >&2; exit 1; }
 
-echo "== decommission: for real ======================================================================"
+echo "== decommission (${SECONDS} s): a run that fails in three regions"
+configure "$("$bin/python" "$repo/tests/decommission/check.py" rules-failing "$work/before.json")"
+status=0
+AWS_SHARED_CREDENTIALS_FILE="$work/credentials-b-broken" playbook "$work/failing.log" || status=$?
+[ "$status" -ne 0 ] || { echo "decommission: the failing run exited 0" >&2; exit 1; }
+configure '{"rules": []}'
+check failing
+
+echo "== decommission (${SECONDS} s): one region, interrupted between DeleteDomain and its answer"
+configure "$("$bin/python" "$repo/tests/decommission/check.py" rules-interrupted "$work/before.json")"
+# setsid: the playbook and its workers in a process group of their own, the group a terminal's Ctrl-C reaches
+setsid "$bin/ansible-playbook" -i "$repo/tests/decommission/inventory.yml" --limit account-a-eu-west-2 \
+    -e "voiceid_export_root=$exports" "$repo/docs/examples/decommission/decommission.yml" >"$work/interrupted.log" 2>&1 &
+run_pid=$!
+# SIGINT to that group as soon as the late DeleteDomain was carried out (well within the modules' read timeout).
+"$bin/python" "$repo/tests/decommission/check.py" interrupt "$url" "$run_pid" 600 \
+    || { kill -KILL -- "-$run_pid" 2>/dev/null; cat "$work/interrupted.log"; exit 1; }
+status=0
+wait "$run_pid" || status=$?
+cat "$work/interrupted.log"
+[ "$status" -ne 0 ] || { echo "decommission: the interrupted run exited 0" >&2; exit 1; }
+configure '{"rules": []}'
+check interrupted
+
+echo "== decommission (${SECONDS} s): the rerun"
 playbook "$work/apply.log"
 check apply
 
-echo "== decommission: again =========================================================================="
-playbook "$work/again.log"
-check again
 check_emulator_bugs
-echo "decommission: every domain of 2 accounts x 2 regions exported, checked and deleted"
+echo "decommission: ${SECONDS} s"
+echo "decommission: every domain of 2 accounts x 2 regions exported, checked and deleted; evidence across failed and interrupted runs"
