@@ -248,8 +248,9 @@ matrix_units = $(MATRIX_SH) units $(1) $(call matrix_units_pythons,$(1))
 # by id, the errors of what does not exist). The other targets (voiceid_speaker, voiceid_speaker_info,
 # voiceid_domain, voiceid_domain_info: the same frame again, around logic that does not vary) run on the full
 # form, the oldest and the newest release. A new target that tests the frame itself (a new option type, result
-# printing, no_log) belongs in this list.
-MATRIX_SHORT_INTEGRATION := voiceid_speaker_optout voiceid_watchlist_fraudster_info
+# printing, no_log) belongs in this list: voiceid_no_log_console is one (what a failed no_log task prints changed
+# in 2.19).
+MATRIX_SHORT_INTEGRATION := voiceid_speaker_optout voiceid_watchlist_fraudster_info voiceid_no_log_console
 matrix_integration = $(MATRIX_SH) integration $(1) $(BIN) $(if $(filter $(1),$(MATRIX_FULL)),,$(MATRIX_SHORT_INTEGRATION))
 
 .PHONY: matrix matrix-venvs matrix-clock

@@ -76,6 +76,22 @@ options:
     type: dict
 """
 
+    # What voiceid_speaker and voiceid_speaker_optout do with invalid ids of speaker_ids (argspec.py's SPEAKER_SPEC).
+    ON_INVALID = r"""
+options:
+  on_invalid:
+    description:
+      - What to do with ids of O(speaker_ids) that break the service's rules (checked before any call).
+      - V(fail) fails the task before any call. Its message names the positions of the invalid ids (the first
+        20, as in C(speaker_ids[3])) and the rule each breaks, never their values; RV(invalid) lists them.
+      - V(skip) leaves them out, warns by position, and goes on with the valid ids. RV(invalid) lists them and
+        RV(summary) counts them; RV(speakers) has no entry for them.
+      - An invalid O(speaker_id) always fails the task.
+    type: str
+    choices: [fail, skip]
+    default: fail
+"""
+
     # The durable write journal (module_utils/_voiceid/journal.py) of the modules that write.
     JOURNAL = r"""
 options:

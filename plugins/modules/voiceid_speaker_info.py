@@ -209,7 +209,8 @@ def main() -> None:
         client = module.voiceid_client(limiter=RequestRateLimiter(rates))
         domain_id = resolve_domain_id(client, domain_id=params["domain_id"], domain_name=params["domain_name"])
 
-    with module.failing_on_errors(context=f" in domain {domain_id}"):
+    asked = [params["speaker_id"]] if params["speaker_id"] is not None else []
+    with module.failing_on_errors(context=f" in domain {domain_id}", speaker_ids=asked):
         speakers = find_speakers(client, domain_id, speaker_id=params["speaker_id"], statuses=params["status"])
 
     module.exit_json(changed=False, speakers=speakers)

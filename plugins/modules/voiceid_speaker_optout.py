@@ -30,10 +30,11 @@ options:
   speaker_ids:
     description:
       - Many speakers at once, each as in O(speaker_id), in one task and at the speed the service's request
-        quotas allow. Duplicates are collapsed.
-      - Every id is checked before any call; invalid ones fail the task, naming the first 20 of them.
-      - One speaker's failure never stops the others. If any failed, the task fails at the end, naming them,
-        and RV(failures) says why; the others are opted out, and a rerun converges.
+        quotas allow. An id given twice is read and written once, and answered in RV(speakers) at each place.
+      - Every id is checked before any call; what happens to invalid ones is O(on_invalid)'s choice.
+      - One speaker's failure never stops the others. If any failed, the task fails at the end, counting them
+        by error code (C(msg) never names a speaker id), and RV(failures) says which and why; the others are
+        opted out, and a rerun converges.
       - An error that concerns the whole domain (deleted, suspended), an endpoint that never answers, or
         C(SIGINT)/C(SIGTERM) stops the run; the task then fails and still returns every write already made.
       - Speakers are read with C(DescribeSpeaker) per id and by paging C(ListSpeakers) at the same time, each
@@ -61,6 +62,7 @@ extends_documentation_fragment:
   - speakerops.voiceid._voiceid
   - speakerops.voiceid._voiceid.domain
   - speakerops.voiceid._voiceid.REQUEST_RATES
+  - speakerops.voiceid._voiceid.ON_INVALID
   - speakerops.voiceid._voiceid.JOURNAL
   - speakerops.voiceid._voiceid.WRITE_MODULE
   - amazon.aws.common.modules
@@ -195,12 +197,87 @@ speaker:
       sample: true
 speakers:
   description:
-    - With O(speaker_ids), the facts of every requested speaker, in request order, with the keys of RV(speaker).
+    - With O(speaker_ids), one entry per requested id, in request order, duplicates included (an id given twice
+      has two entries), with the keys of RV(speaker) and RV(speakers[].requested_id).
     - For a speaker in RV(failures), its facts as last read, or only its id and domain if it could not be read.
+    - No entry for an id that O(on_invalid=skip) left out (see RV(invalid)).
   returned: with O(speaker_ids)
   type: list
   elements: dict
-  contains: *speaker_facts
+  contains:
+    <<: *speaker_facts
+    requested_id:
+      description: The id this entry answers, exactly as given in O(speaker_ids).
+      returned: always
+      type: str
+      sample: customer-0042
+summary:
+  description:
+    - Counts only, never an id, so that it can be shown after a C(no_log) task (for instance with
+      M(ansible.builtin.debug) of C(result.summary)).
+    - C(requested) equals C(invalid) + C(duplicates) + C(changed) + C(unchanged) + C(failed).
+    - C(throttled) and C(retried) say how the run went with the service.
+  returned: unless the task fails before working on the speakers (invalid options, a domain not found)
+  type: dict
+  contains:
+    requested:
+      description: How many ids were given (1 with O(speaker_id)), duplicates and invalid ones included.
+      type: int
+      sample: 300
+    invalid:
+      description: How many ids O(on_invalid=skip) left out.
+      type: int
+      sample: 0
+    duplicates:
+      description: How many ids repeated one given before them.
+      type: int
+      sample: 0
+    changed:
+      description: How many distinct ids were opted out (in check mode, would be), as in RV(changed_speaker_ids).
+      type: int
+      sample: 297
+    unchanged:
+      description: How many distinct ids needed nothing.
+      type: int
+      sample: 0
+    failed:
+      description: How many distinct ids could not be opted out, as in RV(failures).
+      type: int
+      sample: 3
+    failed_by_code:
+      description: The failed ids counted by error code.
+      type: dict
+      sample: {"AccessDeniedException": 2, "ThrottlingException": 1}
+    throttled:
+      description:
+        - The throttled answers the service gave during the task. Throttled requests are retried until they
+          succeed; many throttled answers say that O(request_rates) is above the account's quota.
+      type: int
+      sample: 0
+    retried:
+      description: The requests sent more than once (after a throttled answer, a fault or no answer).
+      type: int
+      sample: 0
+invalid:
+  description:
+    - The ids of O(speaker_ids) that break the service's rules, in list order. With O(on_invalid=skip) they were
+      left out; with O(on_invalid=fail) (returned with the failure) nothing was called.
+  returned: with O(on_invalid=skip), or when invalid ids failed the task
+  type: list
+  elements: dict
+  contains:
+    index:
+      description: The id's position in O(speaker_ids), from 0.
+      type: int
+      sample: 299
+    speaker_id:
+      description: The id as given.
+      type: str
+      sample: crm 00012
+    rule:
+      description: What is wrong with it, in words that do not repeat it.
+      type: str
+      sample: contains a character outside the allowed set or does not start with a letter or digit
 changed_speaker_ids:
   description: The requested ids of the speakers that were opted out (in check mode, that would be).
   returned: with O(speaker_ids)
@@ -233,22 +310,6 @@ failures:
       description: The error code and the service's message (and the conflict or resource type).
       type: str
       sample: "AccessDeniedException: User is not authorized to perform voiceid:OptOutSpeaker"
-summary:
-  description:
-    - How the run went with the service.
-  returned: with O(speaker_ids)
-  type: dict
-  contains:
-    throttled:
-      description:
-        - The throttled answers the service gave during the task. Throttled requests are retried until they
-          succeed; many throttled answers say that O(request_rates) is above the account's quota.
-      type: int
-      sample: 0
-    retried:
-      description: The requests sent more than once (after a throttled answer, a fault or no answer).
-      type: int
-      sample: 0
 """
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC

@@ -23,7 +23,7 @@ workdir=$emulator_workdir
 
 # What a real run would take from the environment; here they point at the emulator.
 export AWS_ENDPOINT_URL_VOICE_ID="$url" AWS_REGION=eu-west-2
-export AWS_ACCESS_KEY_ID=AKIDDEMO0000000000 AWS_SECRET_ACCESS_KEY=demo-secret-not-real
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=not-a-real-secret
 export ANSIBLE_COLLECTIONS_PATH="$collections" ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 export PYTHONWARNINGS=ignore  # the Python packages' deprecation warnings are not the demo's business
@@ -86,7 +86,7 @@ and the emulator in $bin. From $repo:
      $bin/voiceid-emulator --seed tests/demo/seed.yml --default-region eu-west-2 --port 8765
 2. In another shell there, point Ansible and the modules at it (dummy credentials: it takes any):
      export ANSIBLE_COLLECTIONS_PATH=$collections AWS_ENDPOINT_URL_VOICE_ID=http://127.0.0.1:8765
-     export AWS_REGION=eu-west-2 AWS_ACCESS_KEY_ID=AKIDDEMO0000000000 AWS_SECRET_ACCESS_KEY=demo-secret-not-real
+     export AWS_REGION=eu-west-2 AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=not-a-real-secret
 3. Run a playbook (the demo's, or your own):
      $bin/ansible-playbook docs/examples/opt_out_from_git.yml
 The testing guide (docs/docsite/rst/testing_locally.rst) says more.

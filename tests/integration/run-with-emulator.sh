@@ -17,14 +17,16 @@ collection=$(cd "$1" && pwd)
 bin=$(cd "$2" && pwd)
 shift 2
 
-access_key=AKIDINTEGRATIONTEST1
-secret_key=integration-secret-$RANDOM$RANDOM
+# Dummy credentials that no real output contains (never a common word: Ansible masks a secret option's value
+# wherever it occurs in a result; see the privacy guide).
+access_key=AKIDEXAMPLE
+secret_key=not-a-real-secret
 # Two more keys for targets that work across accounts: a target's seed maps them to account ids
-# (access_keys: {AKIDINTEGRATIONTEST2: "222233334444", ...}); unmapped, they are the seed's default account.
-access_key_2=AKIDINTEGRATIONTEST2
-secret_key_2=integration-secret-$RANDOM$RANDOM
-access_key_3=AKIDINTEGRATIONTEST3
-secret_key_3=integration-secret-$RANDOM$RANDOM
+# (access_keys: {AKIDEXAMPLE2: "222233334444", ...}); unmapped, they are the seed's default account.
+access_key_2=AKIDEXAMPLE2
+secret_key_2=not-a-real-secret-2
+access_key_3=AKIDEXAMPLE3
+secret_key_3=not-a-real-secret-3
 # shellcheck source=tests/tools/emulator.sh
 source "$repo/tests/tools/emulator.sh"
 region=eu-west-2

@@ -48,6 +48,18 @@ def _isolated_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) ->
 
 
 @pytest.fixture(autouse=True)
+def _fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's module starts without the warnings of the tests before it: ansible-core keeps them in module
+    globals, which in a real run live only as long as the module's one process."""
+    from ansible.module_utils.common import warnings
+
+    for name in ("_global_warnings", "_global_deprecations"):
+        value = getattr(warnings, name, None)
+        if value is not None:
+            monkeypatch.setattr(warnings, name, type(value)())
+
+
+@pytest.fixture(autouse=True)
 def _no_freeze_before_exit(monkeypatch: pytest.MonkeyPatch) -> None:
     """The module process ends after printing a streamed result, and freezes its objects for the exit; the
     tests' process goes on."""

@@ -77,9 +77,17 @@ def domain_spec(required: bool = True, name_aliases: Tuple[str, ...] = ()) -> Ar
 
 DOMAIN_SPEC = domain_spec()
 
+# What a module does with invalid ids of speaker_ids (documented by the doc fragment
+# speakerops.voiceid._voiceid.ON_INVALID): fail before any call, or leave them out and go on with the others.
+ON_INVALID_CHOICES = ("fail", "skip")
+
 # The speakers a module acts on: one (speaker_id) or a list (speaker_ids), exactly one of them.
 SPEAKER_SPEC = ArgumentSpec(
-    {"speaker_id": {"type": "str"}, "speaker_ids": {"type": "list", "elements": "str"}},
+    {
+        "speaker_id": {"type": "str"},
+        "speaker_ids": {"type": "list", "elements": "str"},
+        "on_invalid": {"type": "str", "choices": list(ON_INVALID_CHOICES), "default": "fail"},
+    },
     mutually_exclusive=[("speaker_id", "speaker_ids")],
     required_one_of=[("speaker_id", "speaker_ids")],
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from typing import Any
+from typing import Collection
 from typing import Dict
 from typing import Iterator
 from typing import NoReturn
@@ -32,12 +33,14 @@ from .api.domain_client import DomainClient
 from .api.errors import END_OF_SUPPORT_NOTICE
 from .api.errors import ApiError
 from .api.errors import VoiceIDError
+from .api.errors import redact
 from .api.limits import CONNECT_TIMEOUT
 from .api.limits import READ_TIMEOUT
 from .api.retry import RetryPolicy
 from .result_printer import ResultPrinter
 from .result_printer import Speakers
 from .rules import InvalidParameterError
+from .rules import InvalidSpeakerIdsError
 from .version import COLLECTION_NAME
 from .version import COLLECTION_VERSION
 
@@ -73,11 +76,15 @@ class VoiceIDModule(AnsibleAWSModule):
     # AWS_ENDPOINT_URL(_VOICE_ID) variable, no endpoint in the AWS config).
     _aws_endpoint = False
     _endpoint_url = ""
+    # Set by voiceid_client(): the region the client sends requests to, for messages about what is not there.
+    _client_region: Optional[str] = None
 
     def _boto_client(self) -> Any:
         boto_client = self.client("voice-id", config=botocore.config.Config(**_BOTOCORE_CONFIG))
         self._endpoint_url = str(boto_client.meta.endpoint_url)
         self._aws_endpoint = is_aws_endpoint(self._endpoint_url)
+        region = getattr(boto_client.meta, "region_name", None)
+        self._client_region = region if isinstance(region, str) and region else None
         return boto_client
 
     def voiceid_client(
@@ -99,16 +106,24 @@ class VoiceIDModule(AnsibleAWSModule):
             text += ". " + END_OF_SUPPORT_NOTICE.format(endpoint=self._endpoint_url)
         return text
 
-    def fail_voiceid(self, error: VoiceIDError, context: str = "") -> NoReturn:
+    def fail_voiceid(
+        self, error: VoiceIDError, context: str = "", speaker_ids: Collection[str] = (), **result: Any
+    ) -> NoReturn:
         """Fail with the AWS error code and message (and the conflict or resource type) in msg, and the
-        same as data in `error`, as amazon.aws modules do. No request parameters and no credentials."""
+        same as data in `error`, as amazon.aws modules do, plus result. No request parameters and no credentials;
+        the speaker_ids of the request are redacted from what the service said, in msg and `error` alike."""
         api_error = error.api_error
         if api_error.unreachable:
             context = ""  # the endpoint, not what the call was about: "The endpoint is unreachable: ..."
-        failure: Dict[str, Any] = {
-            "msg": f"{error.message}{context}: {self.explain(api_error)}",
-            "error": {"code": api_error.code, "message": api_error.message},
-        }
+        elif api_error.missing_resource == "DOMAIN" and self._client_region:  # say where it was looked for
+            context += f" (region {self._client_region})"
+        failure: Dict[str, Any] = dict(result)
+        failure.update(
+            {
+                "msg": f"{error.message}{context}: {redact(self.explain(api_error), speaker_ids)}",
+                "error": {"code": api_error.code, "message": redact(api_error.message, speaker_ids)},
+            }
+        )
         if api_error.conflict_type:
             failure["error"]["conflict_type"] = api_error.conflict_type
         if api_error.resource_type:
@@ -132,11 +147,15 @@ class VoiceIDModule(AnsibleAWSModule):
         self.exit_json(**result)
 
     @contextlib.contextmanager
-    def failing_on_errors(self, context: str = "") -> Iterator[None]:
-        """The module's one error handler: bad options and failed calls end the module with a clear message."""
+    def failing_on_errors(self, context: str = "", speaker_ids: Collection[str] = ()) -> Iterator[None]:
+        """The module's one error handler: bad options and failed calls end the module with a clear message (in
+        which what the service said never repeats one of speaker_ids)."""
         try:
             yield
+        except InvalidSpeakerIdsError as e:
+            # The message names positions and rules; the values, which the user must find, only the result key.
+            self.fail_json(msg=str(e), invalid=[item.as_result() for item in e.invalid])
         except InvalidParameterError as e:
             self.fail_json(msg=str(e))
         except VoiceIDError as e:
-            self.fail_voiceid(e, context)
+            self.fail_voiceid(e, context, speaker_ids)

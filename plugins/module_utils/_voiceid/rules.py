@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Dict
 from typing import List
 from typing import Mapping
 from typing import Optional
@@ -114,47 +116,77 @@ def check_speaker_id(option: str, value: str) -> None:
         raise InvalidParameterError(f"{option} must be {SPEAKER_ID_RULE}; the value given {problem}.")
 
 
-# How many invalid ids a message names at most: the count says the rest (ids are personal data).
+# How many invalid positions a message names at most: the count says the rest.
 MOST_NAMED = 20
 
 
-def check_speaker_ids(option: str, values: List[str]) -> None:
-    """Raise one InvalidParameterError naming the invalid ids of the list (by position and value, the first
-    MOST_NAMED of them) and the rule.
+@dataclass(frozen=True)
+class InvalidSpeakerId:
+    """One invalid id of a list: its position, its value (personal data: for structured results only, never
+    for a message) and the rule it breaks, in words that do not repeat the value."""
 
-    The invalid values are repeated so that they can be found and fixed in the list, which the user owns;
-    no more than MOST_NAMED, so that a broken list does not put all of itself in the logs.
-    """
-    problems: List[str] = []
-    count = 0
+    index: int
+    value: object
+    problem: str
+
+    def position(self, option: str) -> str:
+        return f"{option}[{self.index}]"
+
+    def as_result(self) -> Dict[str, object]:
+        """The entry of the result key `invalid`."""
+        return {"index": self.index, "speaker_id": self.value, "rule": self.problem}
+
+
+def invalid_speaker_ids(values: List[str]) -> List[InvalidSpeakerId]:
+    """The ids of the list that are not speaker ids, in list order."""
+    invalid: List[InvalidSpeakerId] = []
     for index, value in enumerate(values):
-        if not isinstance(value, str):
-            problem: Optional[str] = "is not a string"
-            named = f"{option}[{index}]"
-        else:
-            problem = speaker_id_problem(value)
-            named = f"{option}[{index}] {value!r}"
+        problem = "is not a string" if not isinstance(value, str) else speaker_id_problem(value)
         if problem is not None:
-            count += 1
-            if len(problems) < MOST_NAMED:
-                problems.append(f"{named} {problem}")
-    if problems:
-        how_many = "1 of them does not" if count == 1 else f"{count} of them do not"
-        more = f"; and {count - len(problems)} more" if count > len(problems) else ""
-        raise InvalidParameterError(
-            f"{option} must each be {SPEAKER_ID_RULE}; {how_many}: {'; '.join(problems)}{more}."
-        )
+            invalid.append(InvalidSpeakerId(index, value, problem))
+    return invalid
 
 
-def check_speaker_options(speaker_id: Optional[str], speaker_ids: Optional[List[str]]) -> None:
+def describe_invalid(option: str, invalid: List[InvalidSpeakerId]) -> str:
+    """How many ids of the list are invalid and, for the first MOST_NAMED, where and why: positions and rules,
+    never the values (speaker ids are personal data; the values are in the result key `invalid`)."""
+    named = "; ".join(f"{item.position(option)} {item.problem}" for item in invalid[:MOST_NAMED])
+    more = f"; and {len(invalid) - MOST_NAMED} more" if len(invalid) > MOST_NAMED else ""
+    how_many = "1 of them does not" if len(invalid) == 1 else f"{len(invalid)} of them do not"
+    return f"{option} must each be {SPEAKER_ID_RULE}; {how_many}: {named}{more} (see invalid)."
+
+
+class InvalidSpeakerIdsError(InvalidParameterError):
+    """Ids of a list break the service's rules; `invalid` holds them for the result, the message only positions."""
+
+    def __init__(self, option: str, invalid: List[InvalidSpeakerId]) -> None:
+        super().__init__(describe_invalid(option, invalid))
+        self.invalid = invalid
+
+
+def check_speaker_ids(option: str, values: List[str]) -> None:
+    """Raise one InvalidSpeakerIdsError naming the invalid ids of the list by position (the first MOST_NAMED of
+    them) and the rule each breaks, without their values."""
+    invalid = invalid_speaker_ids(values)
+    if invalid:
+        raise InvalidSpeakerIdsError(option, invalid)
+
+
+def check_speaker_options(
+    speaker_id: Optional[str], speaker_ids: Optional[List[str]], skip_invalid: bool = False
+) -> List[InvalidSpeakerId]:
     """Check the options `speaker_id` and `speaker_ids` of a module: exactly one set (null counts as unset,
-    which the argument spec lets through), and valid."""
+    which the argument spec lets through), and valid. skip_invalid (on_invalid: skip): the invalid ids of
+    speaker_ids are returned, to be left out, instead of raised; an invalid speaker_id is always an error."""
     if speaker_id is None and speaker_ids is None:
         raise InvalidParameterError("one of speaker_id and speaker_ids is required (a null value does not count)")
     if speaker_id is not None:
         check_speaker_id("speaker_id", speaker_id)
     elif speaker_ids is not None:
+        if skip_invalid:
+            return invalid_speaker_ids(speaker_ids)
         check_speaker_ids("speaker_ids", speaker_ids)
+    return []
 
 
 # A domain's description and tags (botocore's Description, TagKey and TagValue shapes).

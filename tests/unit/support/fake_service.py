@@ -70,7 +70,9 @@ class FakeVoiceID:
         self.repeat_token: Set[str] = set()
         self.delete_after: Set[str] = set()
         # Like a boto3 client's meta: the endpoint a module talks to (AWS's own, as with no endpoint_url).
-        self.meta = types.SimpleNamespace(endpoint_url="https://voiceid.eu-west-2.amazonaws.com")
+        self.meta = types.SimpleNamespace(
+            endpoint_url="https://voiceid.eu-west-2.amazonaws.com", region_name="eu-west-2"
+        )
         for customer_id, status in speakers.items():
             self._create(customer_id, status)
 
@@ -150,7 +152,9 @@ class FakeVoiceID:
             queued = self.faults.get(key)
             if queued:
                 code, status, fields = queued.pop(0)
-                raise self._error(operation, code, f"{code} injected", status, **fields)
+                fields = dict(fields)
+                message = fields.pop("Message", f"{code} injected")  # add_fault(..., Message=...): the service's words
+                raise self._error(operation, code, message, status, **fields)
         if params.get("DomainId", self.domain_id) != self.domain_id or self.domain_deleted:
             raise self._error(operation, "ResourceNotFoundException", "Domain not found", ResourceType="DOMAIN")
 

@@ -49,6 +49,12 @@ class VoiceIDClient(Transport):
         """The answer to one request, checked for what the operations table says it carries."""
         return check_answer(operation, self._call(operation, **params))
 
+    @property
+    def region(self) -> Optional[str]:
+        """The region the client sends requests to, for messages (None when the client does not say)."""
+        region = getattr(getattr(self._client, "meta", None), "region_name", None)
+        return region if isinstance(region, str) and region else None
+
     @none_if_missing("describe speaker")
     def describe_speaker(self, domain_id: str, speaker_id: str) -> Optional[ApiSpeaker]:
         """The speaker, or None when the domain has no speaker with this id."""

@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
 from typing import Callable
+from typing import Container
 from typing import Optional
 from typing import Type
 from typing import TypeVar
@@ -81,6 +83,19 @@ END_OF_SUPPORT_NOTICE = (
     " a proxy or network problem looks the same from here. Read the end-of-support guide of speakerops.voiceid"
     " (docs/docsite/rst/end_of_support.rst) for what AWS asks of its customers and what still works"
 )
+
+
+# What stands in a message for a speaker id that the service's own message repeated.
+REDACTED_ID = "<speaker id>"
+# A run of characters that may be a speaker id (customer or generated) inside a message.
+_ID_LIKE = re.compile(r"(?:id#)?[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def redact(text: str, speaker_ids: Container[str]) -> str:
+    """text with every word that is one of speaker_ids replaced by REDACTED_ID: for a message (msg) that quotes
+    the service, whose messages might repeat the id a request named. speaker_ids: a set or mapping (fast
+    membership) of the run's requested ids."""
+    return _ID_LIKE.sub(lambda match: REDACTED_ID if match.group(0) in speaker_ids else match.group(0), text)
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ class NamedDomains:
     name: str
     matches: Tuple[ApiDomain, ...]
     total: int
+    account: Optional[str] = None  # the account's id, as the domains' ARNs tell it (None when there are none)
 
     @property
     def ids(self) -> str:
@@ -130,7 +131,26 @@ def find_domains_named(client: VoiceIDClient, name: str) -> NamedDomains:
     """The one lookup of a domain by its name (ListDomains, all pages; names are matched exactly). Each caller
     decides what none or several matches mean for its task, and raises DomainNameError when it cannot go on."""
     domains = list(client.list_domains())
-    return NamedDomains(name, tuple(domain for domain in domains if domain.get("Name") == name), len(domains))
+    accounts = {account_of(domain.get("Arn")) for domain in domains} - {None}
+    return NamedDomains(
+        name,
+        tuple(domain for domain in domains if domain.get("Name") == name),
+        len(domains),
+        accounts.pop() if len(accounts) == 1 else None,
+    )
+
+
+def account_of(arn: object) -> Optional[str]:
+    """The account id of an ARN (arn:partition:service:region:account:resource), None if it has none."""
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[4] if len(parts) > 5 and parts[0] == "arn" and parts[4].isdigit() else None
+
+
+def where(region: Optional[str], account: Optional[str] = None) -> str:
+    """Where domains were looked for, for messages: the account (when known) and the region."""
+    if region is None:
+        return f"account {account} and this region" if account else "this account and region"
+    return f"account {account}, region {region}" if account else f"region {region} of this account"
 
 
 def resolve_domain_id(client: VoiceIDClient, domain_id: Optional[str] = None, domain_name: Optional[str] = None) -> str:
@@ -145,7 +165,10 @@ def resolve_domain_id(client: VoiceIDClient, domain_id: Optional[str] = None, do
         raise InvalidParameterError("one of domain_id and domain_name is required")
     found = find_domains_named(client, domain_name)
     if not found.matches:
-        raise DomainNameError(f"domain_name '{domain_name}' matches no Voice ID domain in this account and region")
+        raise DomainNameError(
+            f"domain_name '{domain_name}' matches no Voice ID domain in {where(client.region, found.account)}"
+            f" ({found.total} domains listed)"
+        )
     if len(found.matches) > 1:
         raise DomainNameError(
             f"domain_name '{domain_name}' matches {len(found.matches)} domains (ids {found.ids}); use domain_id"

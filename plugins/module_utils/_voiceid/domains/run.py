@@ -35,9 +35,11 @@ from ..journal import AnyJournal
 from ..rules import InvalidParameterError
 from .lookup import DomainFacts
 from .lookup import DomainNameError
+from .lookup import NamedDomains
 from .lookup import domain_facts
 from .lookup import domain_gone
 from .lookup import find_domains_named
+from .lookup import where
 from .plan import ABSENT
 from .plan import FAILED
 from .plan import IN_PROGRESS
@@ -208,6 +210,16 @@ def failed_re_encryption(outcome: DomainOutcome, asked_for: bool) -> str:
     )
 
 
+def duplicate_names_error(named: NamedDomains, region: Optional[str]) -> DomainNameError:
+    """voiceid_domain cannot tell which of several domains of one name is meant: domain_id is the way out (it
+    never renames a domain, so it does not advise renaming)."""
+    return DomainNameError(
+        f"{len(named.matches)} Voice ID domains are named '{named.name}' in {where(region, named.account)}"
+        f" (ids {named.ids}); voiceid_domain cannot tell which one is meant and changed nothing. Set domain_id to"
+        " the one you mean (voiceid_domain_info lists them with their ids)"
+    )
+
+
 def name_to_send(wanted: WantedDomain, before: Optional[DomainFacts]) -> str:
     """The name CreateDomain and UpdateDomain send: the task's, or the domain's own when the task named it by
     domain_id alone (UpdateDomain requires a name; the module never renames)."""
@@ -262,12 +274,7 @@ class DomainRun:
                 raise AssertionError("domain_name or domain_id is required by the argument spec")
             named = find_domains_named(self.client, self.wanted.name)
             if len(named.matches) > 1:
-                raise DomainNameError(
-                    f"{len(named.matches)} Voice ID domains are named '{self.wanted.name}' in this account and region"
-                    f" (ids {named.ids}); voiceid_domain finds a domain by its name, cannot tell which one is meant,"
-                    " and changed nothing. Delete or rename all but one (voiceid_domain_info lists them with their"
-                    " ids)"
-                )
+                raise duplicate_names_error(named, self.client.region)
             return (named.matches[0] if named.matches else None), named.total
         found = self.client.describe_domain(self.wanted.domain_id)
         if found is not None and self.wanted.name is not None and found.get("Name") != self.wanted.name:
@@ -277,7 +284,7 @@ class DomainRun:
             )
         if found is None and self.wanted.state == PRESENT:
             raise InvalidParameterError(
-                f"no domain has the id {self.wanted.domain_id} in this account and region; leave domain_id out"
+                f"no domain has the id {self.wanted.domain_id} in {where(self.client.region)}; leave domain_id out"
                 " to create a domain"
             )
         return found, 0

@@ -27,6 +27,7 @@ write to make. Its result holds, whatever happened and in whatever order:
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from typing import Callable
@@ -38,6 +39,7 @@ from typing import Optional
 from typing import Tuple
 
 from ..api.errors import ApiError
+from ..api.errors import redact
 from ..rules import is_generated_speaker_id
 from .facts import OPTED_OUT
 from .facts import SPEAKER_ID_KEYS
@@ -186,8 +188,10 @@ class Ledger:
         self.domain_id = domain_id
         self.state = state
         self.check_mode = check_mode
+        # Every requested id as given, duplicates included, in order: the result has an entry for each.
+        self.requested: List[str] = list(speaker_ids)
         self.records: Dict[str, SpeakerRecord] = {
-            speaker_id: SpeakerRecord(speaker_id) for speaker_id in unique_in_order(speaker_ids)
+            speaker_id: SpeakerRecord(speaker_id) for speaker_id in unique_in_order(self.requested)
         }
         self.unknown = len(self.records)
         # Ids a ListSpeakers page showed needing a write: pages may lag behind the speaker (AWS's ListSpeakers
@@ -348,6 +352,8 @@ class RunResult:
         self.domain_id = ledger.domain_id
         self.state = ledger.state
         self.abort = ledger.abort
+        self.requested = ledger.requested
+        self._by_id = ledger.records
         self.records = list(ledger.records.values())
 
     @staticmethod
@@ -392,14 +398,16 @@ class RunResult:
         return source.stage == Stage.CHANGED and source.answer_lost
 
     def iter_speakers(self) -> Iterator[SpeakerFacts]:
-        """The facts of every requested speaker, in request order, one at a time; answer_lost: true on a speaker
-        whose write was done with its answer lost."""
-        for record in self.records:
-            facts = self.speaker(record)
+        """The facts of every requested id, one entry per id as requested (duplicates included), in request
+        order, one at a time; each names the id it answers in `requested_id`, and has answer_lost: true when
+        its speaker's write was done with its answer lost."""
+        for speaker_id in self.requested:
+            record = self._by_id[speaker_id]
+            facts = dict(self.speaker(record))
+            facts["requested_id"] = speaker_id
             if self.answer_lost(record):
-                yield dict(facts, answer_lost=True)
-            else:
-                yield facts if isinstance(facts, dict) else dict(facts)
+                facts["answer_lost"] = True
+            yield facts
 
     def speakers(self) -> List[SpeakerFacts]:
         return list(self.iter_speakers())
@@ -429,26 +437,43 @@ class RunResult:
             after[record.speaker_id] = "absent" if self.state == STATE_ABSENT else OPTED_OUT
         return {"before": before, "after": after}
 
-    def failure_message(self, most: int = 20, explain: Optional[Callable[[ApiError], str]] = None) -> Optional[str]:
-        """Why the task fails: the reason the run stopped, if it did, then how many speakers failed and the
-        first ones by id with the reason; None when nothing failed."""
+    def failure_message(
+        self, explain: Optional[Callable[[ApiError], str]] = None, region: Optional[str] = None
+    ) -> Optional[str]:
+        """Why the task fails: the reason the run stopped, if it did, then how many speakers failed, counted by
+        error code; None when nothing failed. Never a speaker id (ids are personal data, and ansible-core 2.19
+        and later print a failed task's msg even under no_log): the ids are in failures."""
         failures = self.failures
         if not failures and self.abort is None:
             return None
         verb = GOALS[self.state].done
         changed = len(self.changed_speaker_ids)
+        where = f"domain {self.domain_id}"
         parts = []
         if self.abort is not None:
-            reason = (explain or ApiError.describe)(self.abort)
+            reason = redact((explain or ApiError.describe)(self.abort), self._by_id)
+            if self.abort.missing_resource == "DOMAIN":  # say where it was looked for
+                where += f" (region {region})" if region else ""
+                reason += f"; no {where} in this account"
             parts.append(
-                f"The run stopped ({reason}); {changed} speakers were {verb} before it stopped"
-                " (see changed_speaker_ids)."
+                f"The run stopped ({reason}); {changed} of {len(self.records)} speakers were {verb} before it"
+                " stopped (see changed_speaker_ids)."
             )
         if failures:
-            shown = "; ".join(f"{failure['speaker_id']} ({failure['message']})" for failure in failures[:most])
-            more = f"; and {len(failures) - most} more (see failures)" if len(failures) > most else ""
+            counts = Counter(failure["code"] for failure in failures)
+            by_code = ", ".join(
+                f"{n} {code}" for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            )
+            handled = len(self.records) - len(failures)
+            if handled:
+                rest = (
+                    f" The other {handled} were handled ({changed} {verb}, {handled - changed} needed nothing);"
+                    " a rerun retries only the failed ones."
+                )
+            else:
+                rest = f" No speaker was {verb}." if self.abort is None else ""
             parts.append(
-                f"{len(failures)} of {len(self.records)} speakers in domain {self.domain_id} could not be {verb}"
-                f" (the others were handled; a rerun retries only what is left): {shown}{more}"
+                f"{len(failures)} of {len(self.records)} speakers in {where} could not be {verb}: {by_code}"
+                f" (see failures).{rest}"
             )
         return " ".join(parts)

@@ -5,15 +5,21 @@
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
 """The task of voiceid_speaker and voiceid_speaker_optout: check every option, resolve the domain, run the
-engine for one speaker or many, and report (a failed or stopped run still reports every write it made)."""
+engine for one speaker or many, and report (a failed or stopped run still reports every write it made).
+
+Messages (msg, warnings) never carry a speaker id or the value of an invalid one: counts, error codes,
+positions and rules only. The ids are in the structured keys (speaker, speakers, changed_speaker_ids,
+failures, invalid), which no_log hides."""
 
 from __future__ import annotations
 
 from typing import Any
 from typing import Dict
+from typing import List
 from typing import NoReturn
 
 from ..api.client import VoiceIDClient
+from ..api.errors import VoiceIDError
 from ..api.operations import api_name
 from ..api.ratelimit import RequestRateLimiter
 from ..api.ratelimit import check_request_rates
@@ -22,13 +28,18 @@ from ..journal import AnyJournal
 from ..journal import ending
 from ..journal import open_journal
 from ..module import VoiceIDModule
+from ..rules import MOST_NAMED
+from ..rules import InvalidSpeakerId
 from ..rules import check_domain_options
 from ..rules import check_speaker_options
 from .plan import GOALS
-from .plan import RunResult
 from .run import SpeakerRun
 from .run import change_one
 from .run import stopping_on_signals
+from .summary import one_summary
+from .summary import run_summary
+
+ON_INVALID_SKIP = "skip"
 
 
 def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
@@ -36,7 +47,9 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
     with module.failing_on_errors():
         # Every option is checked before the first call; the journal is opened (its `start` line written).
         check_domain_options(params["domain_id"], params["domain_name"])
-        check_speaker_options(params["speaker_id"], params["speaker_ids"])
+        skipped = check_speaker_options(
+            params["speaker_id"], params["speaker_ids"], skip_invalid=params["on_invalid"] == ON_INVALID_SKIP
+        )
         rates = check_request_rates("request_rates", params["request_rates"])
         bulk = params["speaker_ids"] is not None
         requested = len(params["speaker_ids"]) if bulk else 1
@@ -47,7 +60,7 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
 
     summary: Dict[str, Any] = {"requested": requested}
     with ending(journal, summary):
-        _run(module, state, client, rates["list_speakers"] > 0, journal, summary)
+        _run(module, state, client, rates["list_speakers"] > 0, journal, summary, skipped)
 
 
 def start_fields(params: Dict[str, Any], state: str, requested: int, check_mode: bool) -> Dict[str, Any]:
@@ -64,26 +77,6 @@ def start_fields(params: Dict[str, Any], state: str, requested: int, check_mode:
     return fields
 
 
-def end_counts(outcome: RunResult) -> Dict[str, Any]:
-    """The counts of the `end` line. (The result's `summary`, once the speaker results carry one, replaces
-    them.)"""
-    failures = outcome.failures
-    by_code: Dict[str, int] = {}
-    for failure in failures:
-        by_code[failure["code"]] = by_code.get(failure["code"], 0) + 1
-    changed = len(outcome.changed_speaker_ids)
-    counts: Dict[str, Any] = {
-        "distinct": len(outcome.records),
-        "changed": changed,
-        "failed": len(failures),
-        "unchanged": len(outcome.records) - changed - len(failures),
-        "failed_by_code": by_code,
-    }
-    if outcome.abort is not None:
-        counts["stopped"] = outcome.abort.code  # why the run stopped: Interrupted after a signal
-    return counts
-
-
 def _run(
     module: VoiceIDModule,
     state: str,
@@ -91,49 +84,77 @@ def _run(
     use_list: bool,
     journal: AnyJournal,
     summary: Dict[str, Any],
+    skipped: List[InvalidSpeakerId],
 ) -> NoReturn:
-    """Resolve the domain, run the engine for one speaker or many, and report; summary gets the counts."""
+    """Resolve the domain, run the engine for one speaker or many, and report; summary (the journal's `end`
+    line) gets the result's summary."""
     params = module.params
-    bulk = params["speaker_ids"] is not None
-    result: Dict[str, Any]
     with stopping_on_signals(client):
         with module.failing_on_errors():
             domain_id = resolve_domain_id(client, params["domain_id"], params["domain_name"])
-        with module.failing_on_errors(context=f" in domain {domain_id}"):
-            if not bulk:
-                one = change_one(client, domain_id, params["speaker_id"], state, module.check_mode, journal)
-                summary["changed"] = int(one.changed)
-                result = {"changed": one.changed, "speaker": one.speaker(domain_id, params["speaker_id"])}
-                _warn_lost(module, journal)
-                if module._diff:
-                    result["diff"] = one.diff()
-                module.exit_json(**result)
-            run = SpeakerRun(
-                client,
-                domain_id,
-                params["speaker_ids"],
-                state,
-                module.check_mode,
-                use_list=use_list,
-                journal=journal,
-            )
+        if params["speaker_ids"] is None:
+            _change_one_speaker(module, client, domain_id, state, journal, summary)
+        invalid = {item.index for item in skipped}
+        valid = [speaker_id for index, speaker_id in enumerate(params["speaker_ids"]) if index not in invalid]
+        with module.failing_on_errors(context=f" in domain {domain_id}", speaker_ids=set(valid)):
+            run = SpeakerRun(client, domain_id, valid, state, module.check_mode, use_list=use_list, journal=journal)
             outcome = run.run()
 
-    result = outcome.result(speakers=False)
-    result["summary"] = client.request_counts()
+    result: Dict[str, Any] = outcome.result(speakers=False)
+    result["summary"] = dict(run_summary(outcome, invalid=len(skipped)), **client.request_counts())
+    summary.update(result["summary"])
+    if outcome.abort is not None:
+        summary["stopped"] = outcome.abort.code  # why the run stopped: Interrupted after a signal
+    if params["on_invalid"] == ON_INVALID_SKIP:
+        result["invalid"] = [item.as_result() for item in skipped]
     if module._diff:
         result["diff"] = outcome.diff()
-    summary.update(end_counts(outcome))
     for warning in run.warnings:
         module.warn(warning)
+    if skipped:
+        module.warn(skipped_warning(skipped))
     _warn_lost(module, journal)
-    message = outcome.failure_message(explain=module.explain)
+    message = outcome.failure_message(explain=module.explain, region=client.region)
     # The speakers' facts are made from the run's records as they are printed (100,000 with as many speakers):
     # never all at once where ansible-core's result handling can print them one by one.
-    module.exit_with_speakers(result, outcome.iter_speakers, len(outcome.records), message)
+    module.exit_with_speakers(result, outcome.iter_speakers, len(outcome.requested), message)
+
+
+def _change_one_speaker(
+    module: VoiceIDModule,
+    client: VoiceIDClient,
+    domain_id: str,
+    state: str,
+    journal: AnyJournal,
+    summary: Dict[str, Any],
+) -> NoReturn:
+    speaker_id = module.params["speaker_id"]
+    try:
+        one = change_one(client, domain_id, speaker_id, state, module.check_mode, journal)
+    except VoiceIDError as error:
+        failed = dict(one_summary(False, error.api_error.code), **client.request_counts())
+        summary.update(failed)
+        module.fail_voiceid(error, f" in domain {domain_id}", [speaker_id], summary=failed)
+    result: Dict[str, Any] = {
+        "changed": one.changed,
+        "speaker": one.speaker(domain_id, speaker_id),
+        "summary": dict(one_summary(one.changed), **client.request_counts()),
+    }
+    summary.update(result["summary"])
+    _warn_lost(module, journal)
+    if module._diff:
+        result["diff"] = one.diff()
+    module.exit_json(**result)
 
 
 def _warn_lost(module: VoiceIDModule, journal: AnyJournal) -> None:
     lost = journal.lost()
     if lost is not None:
         module.warn(lost)
+
+
+def skipped_warning(skipped: List[InvalidSpeakerId]) -> str:
+    """The warning of on_invalid: skip, by positions (the values are in `invalid`)."""
+    shown = ", ".join(item.position("speaker_ids") for item in skipped[:MOST_NAMED])
+    more = f" and {len(skipped) - MOST_NAMED} more" if len(skipped) > MOST_NAMED else ""
+    return f"{len(skipped)} invalid speaker ids were skipped ({shown}{more}; see invalid for the rules they break)"

@@ -486,9 +486,13 @@ def test_duplicate_names_fail_naming_how_many_and_their_ids(
 
     assert failed
     assert result["msg"].startswith(
-        f"2 Voice ID domains are named 'twin' in this account and region (ids {domain_id(1)}, {domain_id(3)});"
+        f"2 Voice ID domains are named 'twin' in account 111122223333, region eu-west-2"
+        f" (ids {domain_id(1)}, {domain_id(3)});"
     )
     assert "changed nothing" in result["msg"]
+    # domain_id is the fix; voiceid_domain never renames, so it does not advise renaming.
+    assert "Set domain_id to the one you mean" in result["msg"]
+    assert "rename" not in result["msg"]
     assert calls == ["ListDomains", "ListDomains"]
 
 
@@ -672,7 +676,7 @@ def test_domain_id_deletes_one_of_two_domains_of_a_name(
     [
         ("absent", "other-name", f"domain_id {domain_id(3)} names a domain called 'other-name', not 'twin'"),
         ("present", "other-name", f"domain_id {domain_id(3)} names a domain called 'other-name', not 'twin'"),
-        ("present", None, f"no domain has the id {domain_id(3)} in this account and region"),
+        ("present", None, f"no domain has the id {domain_id(3)} in region eu-west-2 of this account"),
     ],
 )
 def test_domain_id_must_name_a_domain_of_that_name(

@@ -28,6 +28,13 @@ from ansible_collections.speakerops.voiceid.tests.unit.support.samples import On
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import bulk_args
 
 main = voiceid_speaker.main
+
+
+def counts(summary: Dict[str, Any]) -> Dict[str, Any]:
+    """The summary's counts of ids (without throttled and retried, which count requests)."""
+    return {key: value for key, value in summary.items() if key not in ("throttled", "retried")}
+
+
 SPEAKER = OneSpeaker()
 api_speaker = SPEAKER.answer
 facts = SPEAKER.facts
@@ -97,6 +104,8 @@ def test_opted_out_is_the_default_state_and_makes_the_same_calls(voiceid: Stubbe
     assert not failed, result
     result.pop("invocation", None)  # ansible-core 2.21 adds it only when the controller asks
     result.pop("deprecations", None)  # amazon.aws 10.3 under ansible-core 2.20 imports a deprecated helper
+    summary = {"requested": 1, "invalid": 0, "duplicates": 0, "changed": 1, "unchanged": 0, "failed": 0}
+    assert counts(result.pop("summary")) == dict(summary, failed_by_code={})
     assert result == {"changed": True, "speaker": facts("OPTED_OUT")}
 
 
@@ -161,10 +170,17 @@ def test_invalid_ids_are_counted_and_only_the_first_20_named(
 
     assert failed
     assert "100000 of them do not" in result["msg"]
-    assert "speaker_ids[20] 'bad id 19'" in result["msg"]
-    assert "'bad id 20'" not in result["msg"]
-    assert result["msg"].endswith("; and 99980 more.")
+    assert "speaker_ids[20] contains a character outside" in result["msg"]
+    assert "speaker_ids[21]" not in result["msg"]
+    assert "bad id" not in result["msg"]  # positions and rules, never the values
+    assert result["msg"].endswith("; and 99980 more (see invalid).")
     assert len(result["msg"]) < 5000
+    assert len(result["invalid"]) == 100_000
+    assert result["invalid"][0] == {
+        "index": 1,
+        "speaker_id": "bad id 0",
+        "rule": "contains a character outside the allowed set or does not start with a letter or digit",
+    }
     assert fake_service.calls == []
 
 
@@ -198,7 +214,15 @@ def test_bulk_absent(fake_service: FakeVoiceID, run_module: ModuleRunner, check_
     assert result["changed"] is True
     assert result["changed_speaker_ids"] == ["enrolled", "out", out_generated]
     assert result["failures"] == []
-    assert [speaker.get("status") for speaker in result["speakers"]] == ["ENROLLED", "OPTED_OUT", None, "OPTED_OUT"]
+    assert [speaker.get("status") for speaker in result["speakers"]] == [
+        "ENROLLED",
+        "OPTED_OUT",
+        None,
+        "ENROLLED",
+        "OPTED_OUT",
+    ]
+    requested = ["enrolled", "out", "never-seen", "enrolled", out_generated]
+    assert [speaker["requested_id"] for speaker in result["speakers"]] == requested
     assert result["diff"] == {
         "before": {"enrolled": "ENROLLED", "out": "OPTED_OUT", out_generated: "OPTED_OUT"},
         "after": {"enrolled": "absent", "out": "absent", out_generated: "absent"},
@@ -214,7 +238,20 @@ def test_bulk_absent_partial_failure(fake_service: FakeVoiceID, run_module: Modu
     result, failed = run_module(main, bulk_args("enrolled", "denied", "expired", state="absent"))
 
     assert failed
-    assert result["msg"].startswith(f"1 of 3 speakers in domain {DOMAIN_ID} could not be deleted")
+    assert result["msg"] == (
+        f"1 of 3 speakers in domain {DOMAIN_ID} could not be deleted: 1 AccessDeniedException"
+        " (see failures). The other 2 were handled (2 deleted, 0 needed nothing); a rerun retries only the failed"
+        " ones."
+    )
+    assert counts(result["summary"]) == {
+        "requested": 3,
+        "invalid": 0,
+        "duplicates": 0,
+        "changed": 2,
+        "unchanged": 0,
+        "failed": 1,
+        "failed_by_code": {"AccessDeniedException": 1},
+    }
     assert result["changed_speaker_ids"] == ["enrolled", "expired"]
     assert [failure["speaker_id"] for failure in result["failures"]] == ["denied"]
     assert_invariant(result, fake_service)

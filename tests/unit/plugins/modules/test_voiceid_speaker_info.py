@@ -172,8 +172,8 @@ def test_unknown_domain_fails_naming_it(voiceid: Stubber, run_module: ModuleRunn
 
     assert failed
     assert result["msg"] == (
-        f"Failed to {action} in domain {DOMAIN_ID}: ResourceNotFoundException: The domain was not found."
-        " (resource type DOMAIN)"
+        f"Failed to {action} in domain {DOMAIN_ID} (region eu-west-2): ResourceNotFoundException: The domain was"
+        " not found. (resource type DOMAIN)"
     )
     assert result["error"]["resource_type"] == "DOMAIN"
     assert CUSTOMER_ID not in result["msg"]
@@ -212,11 +212,15 @@ def test_domain_name_naming_one_domain(
     [
         pytest.param(
             [[api_domain(1)], [api_domain(2)]],
-            "domain_name 'contact-center' matches no Voice ID domain in this account and region",
+            "domain_name 'contact-center' matches no Voice ID domain in account 111122223333, region eu-west-2"
+            " (2 domains listed)",
             id="no-match",
         ),
         pytest.param(
-            [[]], "domain_name 'contact-center' matches no Voice ID domain in this account and region", id="none"
+            [[]],
+            "domain_name 'contact-center' matches no Voice ID domain in region eu-west-2 of this account"
+            " (0 domains listed)",
+            id="none",
         ),
         pytest.param(
             [[api_domain(1, name="contact-center")], [api_domain(2), api_domain(3, name="contact-center")]],

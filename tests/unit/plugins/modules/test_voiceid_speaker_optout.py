@@ -15,6 +15,7 @@ from botocore.stub import Stubber
 
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
+from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import CUSTOMER_ID
@@ -24,6 +25,13 @@ from ansible_collections.speakerops.voiceid.tests.unit.support.samples import On
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import bulk_args
 
 main = voiceid_speaker_optout.main
+
+
+def counts(summary: Dict[str, Any]) -> Dict[str, Any]:
+    """The summary's counts of ids (without throttled and retried, which count requests)."""
+    return {key: value for key, value in summary.items() if key not in ("throttled", "retried")}
+
+
 SPEAKER = OneSpeaker(last_accessed=True)
 facts = SPEAKER.facts
 expect_describe = SPEAKER.expect_describe
@@ -251,7 +259,19 @@ def test_permanent_errors_fail_at_once(
     assert failed
     assert sleeps == []
     action = "describe speaker" if operation == "describe_speaker" else "opt out speaker"
-    assert result["msg"].startswith(f"Failed to {action} in domain {DOMAIN_ID}: {code}: {code} from the service")
+    # Where a missing domain was looked for is named; the speaker's id never is.
+    where = f"{DOMAIN_ID} (region eu-west-2)" if fields.get("ResourceType") == "DOMAIN" else DOMAIN_ID
+    assert result["msg"].startswith(f"Failed to {action} in domain {where}: {code}: {code} from the service")
+    assert CUSTOMER_ID not in result["msg"]
+    assert counts(result["summary"]) == {
+        "requested": 1,
+        "invalid": 0,
+        "duplicates": 0,
+        "changed": 0,
+        "unchanged": 0,
+        "failed": 1,
+        "failed_by_code": {code: 1},
+    }
     assert expected_in_msg in result["msg"]
     assert result["error"]["code"] == code
     assert "Traceback" not in result["msg"]
@@ -314,8 +334,24 @@ def test_bulk_result(fake_service: FakeVoiceID, run_module: ModuleRunner, check_
     assert result["changed"] is True
     assert result["changed_speaker_ids"] == ["enrolled", "brand-new"]
     assert result["failures"] == []
-    assert [speaker["status"] for speaker in result["speakers"]] == ["OPTED_OUT"] * 3
-    assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == ["enrolled", "out", "brand-new"]
+    # One entry per requested id, duplicates included, each naming the id it answers.
+    assert [speaker["status"] for speaker in result["speakers"]] == ["OPTED_OUT"] * 4
+    assert [speaker["requested_id"] for speaker in result["speakers"]] == ["enrolled", "out", "brand-new", "enrolled"]
+    assert [speaker["customer_speaker_id"] for speaker in result["speakers"]] == [
+        "enrolled",
+        "out",
+        "brand-new",
+        "enrolled",
+    ]
+    assert counts(result["summary"]) == {
+        "requested": 4,
+        "invalid": 0,
+        "duplicates": 1,
+        "changed": 2,
+        "unchanged": 1,
+        "failed": 0,
+        "failed_by_code": {},
+    }
     assert result["diff"] == {
         "before": {"enrolled": "ENROLLED", "brand-new": "absent"},
         "after": {"enrolled": "OPTED_OUT", "brand-new": "OPTED_OUT"},
@@ -344,8 +380,11 @@ def test_bulk_partial_failure_reports_exactly_which_failed(fake_service: FakeVoi
             "message": "AccessDeniedException: AccessDeniedException injected",
         }
     ]
-    assert result["msg"].startswith(f"1 of 3 speakers in domain {DOMAIN_ID} could not be opted out")
-    assert "denied (AccessDeniedException" in result["msg"]
+    assert result["msg"] == (
+        f"1 of 3 speakers in domain {DOMAIN_ID} could not be opted out: 1 AccessDeniedException"
+        " (see failures). The other 2 were handled (1 opted out, 1 needed nothing); a rerun retries only the failed"
+        " ones."
+    )
     assert result["changed"] is True
     assert result["changed_speaker_ids"] == ["enrolled"]
     assert fake_service.status_of("enrolled") == "OPTED_OUT"
@@ -357,10 +396,17 @@ def test_bulk_invalid_ids_are_all_named_before_any_call(fake_service: FakeVoiceI
 
     assert failed
     assert result["msg"].startswith("speaker_ids must each be either a customer speaker id")
-    assert "3 of them do not: speaker_ids[1] 'jane doe' contains a character outside the allowed set" in result["msg"]
-    assert "speaker_ids[2] '' is empty" in result["msg"]
-    assert "speaker_ids[3] 'id#short' starts with 'id#' but is not followed by exactly 22" in result["msg"]
-    assert "fine'" not in result["msg"]
+    assert "3 of them do not: speaker_ids[1] contains a character outside the allowed set" in result["msg"]
+    assert "speaker_ids[2] is empty" in result["msg"]
+    assert "speaker_ids[3] starts with 'id#' but is not followed by exactly 22" in result["msg"]
+    assert "(see invalid)." in result["msg"]
+    assert "jane" not in result["msg"] and "short" not in result["msg"] and "fine" not in result["msg"]
+    assert [(item["index"], item["speaker_id"]) for item in result["invalid"]] == [
+        (1, "jane doe"),
+        (2, ""),
+        (3, "id#short"),
+    ]
+    assert result["invalid"][0]["rule"].startswith("contains a character outside the allowed set")
     assert fake_service.calls == []
 
 
@@ -412,7 +458,10 @@ def test_unknown_domain_name_fails_naming_it_before_any_speaker_call(
     result, failed = run_module(main, module_args)
 
     assert failed
-    assert result["msg"] == "domain_name 'no-such-domain' matches no Voice ID domain in this account and region"
+    assert result["msg"] == (
+        "domain_name 'no-such-domain' matches no Voice ID domain in account 111122223333, region eu-west-2"
+        " (1 domains listed)"
+    )
     assert [name for name, params in fake_service.calls] == ["ListDomains"]
 
 
@@ -424,3 +473,90 @@ def test_domain_id_and_domain_name_are_exclusive(fake_service: FakeVoiceID, run_
     assert failed
     assert "parameters are mutually exclusive: domain_id|domain_name" in result["msg"]
     assert fake_service.calls == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_on_invalid_skip_leaves_invalid_ids_out_and_goes_on(
+    fake_service: FakeVoiceID, run_module: ModuleRunner, check_mode: bool
+) -> None:
+    requested = ["enrolled", "jane doe", "out", "", "brand-new", "enrolled"]
+
+    result, failed = run_module(main, bulk_args(*requested, on_invalid="skip"), check_mode=check_mode)
+
+    assert not failed, result
+    assert result["changed_speaker_ids"] == ["enrolled", "brand-new"]
+    assert [speaker["requested_id"] for speaker in result["speakers"]] == ["enrolled", "out", "brand-new", "enrolled"]
+    assert result["invalid"] == [
+        {
+            "index": 1,
+            "speaker_id": "jane doe",
+            "rule": "contains a character outside the allowed set or does not start with a letter or digit",
+        },
+        {"index": 3, "speaker_id": "", "rule": "is empty"},
+    ]
+    assert counts(result["summary"]) == {
+        "requested": 6,
+        "invalid": 2,
+        "duplicates": 1,
+        "changed": 2,
+        "unchanged": 1,
+        "failed": 0,
+        "failed_by_code": {},
+    }
+    [warning] = warning_texts(result)
+    assert warning.startswith("2 invalid speaker ids were skipped (speaker_ids[1], speaker_ids[3]; see invalid")
+    assert "jane" not in warning
+    assert {params["SpeakerId"] for params in fake_service.calls_to("DescribeSpeaker")} <= {
+        "enrolled",
+        "out",
+        "brand-new",
+    }
+    assert len(fake_service.calls_to("OptOutSpeaker")) == (0 if check_mode else 2)
+
+
+def test_on_invalid_skip_with_only_invalid_ids_calls_nothing_but_the_list(
+    fake_service: FakeVoiceID, run_module: ModuleRunner
+) -> None:
+    result, failed = run_module(main, bulk_args("jane doe", "id#short", on_invalid="skip"))
+
+    assert not failed, result
+    assert result["changed"] is False
+    assert result["speakers"] == []
+    assert result["summary"]["requested"] == 2 and result["summary"]["invalid"] == 2
+    assert [name for name, params in fake_service.calls if name != "ListSpeakers"] == []
+
+
+def test_on_invalid_does_not_excuse_an_invalid_speaker_id(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    result, failed = run_module(main, dict(args(speaker_id="jane doe"), on_invalid="skip"))
+
+    assert failed
+    assert result["msg"].startswith("speaker_id must be either a customer speaker id")
+    assert fake_service.calls == []
+
+
+def test_summary_counts_failures_by_code(fake_service: FakeVoiceID, run_module: ModuleRunner) -> None:
+    fake_service.add_fault("OptOutSpeaker", "AccessDeniedException", speaker_id="denied", status=403)
+    fake_service.add_fault("OptOutSpeaker", "ValidationException", speaker_id="brand-new")
+
+    result, failed = run_module(main, bulk_args("enrolled", "denied", "out", "brand-new", "denied"), check_mode=False)
+
+    assert failed
+    assert counts(result["summary"]) == {
+        "requested": 5,
+        "invalid": 0,
+        "duplicates": 1,
+        "changed": 1,
+        "unchanged": 1,
+        "failed": 2,
+        "failed_by_code": {"AccessDeniedException": 1, "ValidationException": 1},
+    }
+    assert result["msg"].startswith(
+        f"2 of 4 speakers in domain {DOMAIN_ID} could not be opted out: 1 AccessDeniedException, 1 ValidationException"
+    )
+    assert [speaker["requested_id"] for speaker in result["speakers"]] == [
+        "enrolled",
+        "denied",
+        "out",
+        "brand-new",
+        "denied",
+    ]

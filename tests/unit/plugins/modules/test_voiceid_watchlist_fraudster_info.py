@@ -110,7 +110,7 @@ def test_an_unknown_domain_fails(voiceid: Stubber, run_module: ModuleRunner, mai
 
     assert failed
     assert result["error"]["resource_type"] == "DOMAIN"
-    assert f"of domain {DOMAIN}: ResourceNotFoundException" in result["msg"]
+    assert f"of domain {DOMAIN} (region eu-west-2): ResourceNotFoundException" in result["msg"]
 
 
 def test_an_unknown_watchlist_fails(voiceid: Stubber, run_module: ModuleRunner) -> None:

@@ -22,6 +22,7 @@ def test_merge_keeps_every_option_and_constraint() -> None:
     assert sorted(kwargs["argument_spec"]) == [
         "domain_id",
         "domain_name",
+        "on_invalid",
         "request_rates",
         "speaker_id",
         "speaker_ids",
@@ -30,6 +31,7 @@ def test_merge_keeps_every_option_and_constraint() -> None:
     assert kwargs["mutually_exclusive"] == [["domain_id", "domain_name"], ["speaker_id", "speaker_ids"]]
     assert kwargs["required_one_of"] == [["domain_id", "domain_name"], ["speaker_id", "speaker_ids"]]
     assert "required_if" not in kwargs
+    assert kwargs["argument_spec"]["on_invalid"] == {"type": "str", "choices": ["fail", "skip"], "default": "fail"}
     assert kwargs["argument_spec"]["request_rates"] == {
         "type": "dict",
         "options": {"describe_speaker": {"type": "float"}},

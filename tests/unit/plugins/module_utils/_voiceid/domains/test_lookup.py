@@ -91,10 +91,14 @@ def test_a_domain_name_resolves_to_its_one_domain(
 @pytest.mark.parametrize(
     "pages, message",
     [
-        pytest.param([[]], "domain_name 'cc' matches no Voice ID domain in this account and region", id="no-domains"),
+        pytest.param(
+            [[]],
+            "domain_name 'cc' matches no Voice ID domain in region eu-west-2 of this account (0 domains listed)",
+            id="no-domains",
+        ),
         pytest.param(
             [[api_domain(1, name="CC")], [api_domain(2, name="cc-x")]],
-            "domain_name 'cc' matches no Voice ID domain in this account and region",
+            "domain_name 'cc' matches no Voice ID domain in account 111122223333, region eu-west-2 (2 domains listed)",
             id="no-exact-match",
         ),
         pytest.param(
