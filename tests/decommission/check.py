@@ -4,19 +4,22 @@
 """Checks the outcome of the decommission playbook against the emulator's state, read independently.
 
     python tests/decommission/check.py PHASE BEFORE_STATE AFTER_STATE CALLS EXPORT_ROOT
-    python tests/decommission/check.py rules-failing|rules-interrupted BEFORE_STATE   # a run's fault rules, JSON
+    python tests/decommission/check.py rules-failing|rules-interrupted|rules-apply BEFORE_STATE   # a run's rules
     python tests/decommission/check.py interrupt URL PGID SECONDS   # SIGINT once the late DeleteDomain was sent
 
-PHASE is `check` (check mode: nothing deleted, nothing written), `failing` (the run that fails in three regions,
-see run.sh: nothing deleted where the export or the inventory failed, every region's evidence saying so),
-`interrupted` (the run interrupted between a DeleteDomain and its answer: the domain deleted and named in the
-evidence) or `apply` (the rerun: every domain exported and deleted, exports equal to the seeded data, each
+PHASE is `check` (check mode: nothing deleted, nothing written), `failing` (the run that fails in every region,
+see run.sh: nothing deleted where the export's cross-check or the inventory failed, a DeleteDomain refused with a
+500 left named as sent, every region's evidence saying so), `interrupted` (the run interrupted between a
+DeleteDomain and its answer: the domain deleted and named in the evidence) or `apply` (the rerun: every domain
+exported and deleted, the one whose deletion was sent and refused exported and deleted again, the one another
+writer deleted during the run listed as already absent, exports equal to the data the emulator held, each
 region's last evidence naming every domain deleted across the runs, without speaker ids, the accounts and
 regions handled together). Prints what it checked; exits 1 on the first problem.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -34,12 +37,19 @@ from typing import Tuple
 WRITES = {"CreateDomain", "UpdateDomain", "DeleteDomain", "TagResource", "UntagResource", "OptOutSpeaker"}
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
 PAIRS = [(ACCOUNT_A, "eu-west-2"), (ACCOUNT_A, "us-east-1"), (ACCOUNT_B, "eu-west-2"), (ACCOUNT_B, "us-east-1")]
-# The failing run (run.sh): a ListFraudsters answer of this domain (account A, eu-west-2) loses its list ...
+# The failing run (run.sh): another writer deletes a fraudster of this domain (account A, eu-west-2) between the
+# export's domain-wide ListFraudsters and its per-watchlist ones: each answer is well-formed, only the playbook's
+# cross-check of the two can see that they do not add up ...
 BROKEN_EXPORT = (ACCOUNT_A, "eu-west-2", "Support line")
+CROSS_CHECKED_WATCHLIST = "vip"  # the deleted fraudster is the one in this watchlist alone
 # ... account B's credentials are wrong: both its regions fail at the inventory ...
 FAILED_INVENTORY = [(ACCOUNT_B, "eu-west-2"), (ACCOUNT_B, "us-east-1")]
-# ... and this region is decommissioned.
+# ... and in account A's us-east-1 the first domain is deleted, the second's DeleteDomain is answered 500 and not
+# carried out: the region fails with that deletion sent and unanswered, for the rerun to export and delete again.
 DONE_FIRST = (ACCOUNT_A, "us-east-1", "ivr")
+UNANSWERED = (ACCOUNT_A, "us-east-1", "Callback requests")
+# The rerun: another writer deletes this domain after its export's last read, before the run comes to delete it.
+GONE_BEFORE_DELETE = (ACCOUNT_B, "eu-west-2", "support")
 # The interrupted run, in account A's eu-west-2 alone: the DeleteDomain of its first domain is answered late.
 INTERRUPTED = BROKEN_EXPORT
 # Evidence records per region after the rerun: the failing run, the interrupted one (that region only), the rerun.
@@ -75,6 +85,35 @@ def seeded_id(before: Dict[str, Any], account: str, region: str, name_or_descrip
         if name_or_description in (d["name"], d.get("description"))
     ]
     return str(domain_id)
+
+
+def cross_checked_fraudster(before: Dict[str, Any]) -> str:
+    """The fraudster of BROKEN_EXPORT's domain that the failing run has another writer delete: the one in
+    CROSS_CHECKED_WATCHLIST alone (so that listing that watchlist no longer shows it)."""
+    domain_id = seeded_id(before, *BROKEN_EXPORT)
+    (domain,) = [d for d in before["domains"] if d["domain_id"] == domain_id]
+    (watchlist_id,) = [w["watchlist_id"] for w in domain["watchlists"] if w["name"] == CROSS_CHECKED_WATCHLIST]
+    (fraudster_id,) = [
+        f["generated_fraudster_id"] for f in domain["fraudsters"] if f["watchlist_ids"] == [watchlist_id]
+    ]
+    return str(fraudster_id)
+
+
+def as_left(before: Dict[str, Any]) -> Dict[str, Any]:
+    """The seeded state without the fraudster the failing run had another writer delete (check_failing checks
+    that the emulator holds exactly that): what the later runs export."""
+    left = copy.deepcopy(before)
+    gone = cross_checked_fraudster(before)
+    for domain in left["domains"]:
+        domain["fraudsters"] = [f for f in domain["fraudsters"] if f["generated_fraudster_id"] != gone]
+    return left
+
+
+def journal_lines(root: pathlib.Path, account: str, region: str, domain_id: str) -> List[Dict[str, Any]]:
+    """The DeleteDomain lines of a region's journal about one domain."""
+    path = root / account / region / "journal.jsonl"
+    lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    return [line for line in lines if line.get("operation") == "DeleteDomain" and line.get("domain_id") == domain_id]
 
 
 def evidence_files(directory: pathlib.Path) -> List[pathlib.Path]:
@@ -118,13 +157,46 @@ def rules(which: str, before_path: str) -> None:
     before = load(before_path)
     domain_id = seeded_id(before, *BROKEN_EXPORT)
     if which == "rules-failing":
-        # a 200 without FraudsterSummaries, once: the listing reads as empty unless it is checked
-        rule = {"operation": "ListFraudsters", "domain_id": domain_id, "times": 1, "answer": "omit"}
-        rule["omit"] = ["FraudsterSummaries"]
-    else:
+        fraudster_id = cross_checked_fraudster(before)
+        found = [
+            # The domain's first ListFraudsters, the domain-wide one (export_domain.yml reads the domain's
+            # fraudsters, then each watchlist's), answered in full; then another writer deletes a fraudster
+            # of one watchlist, which the per-watchlist listings no longer show.
+            {
+                "operation": "ListFraudsters",
+                "domain_id": domain_id,
+                "skip": 0,
+                "times": 1,
+                "answer": "ok",
+                "then_delete": {"domain_id": domain_id, "fraudster_id": fraudster_id},
+            },
+            # Every DeleteDomain of this domain refused with a 500, not carried out: sent, its outcome unknown.
+            {
+                "operation": "DeleteDomain",
+                "domain_id": seeded_id(before, *UNANSWERED),
+                "answer": "error",
+                "code": "InternalServerException",
+            },
+        ]
+    elif which == "rules-interrupted":
         # carried out, and answered only after the run was interrupted
-        rule = {"operation": "DeleteDomain", "domain_id": domain_id, "answer": "late", "delay_seconds": 600}
-    print(json.dumps({"rules": [rule]}))
+        found = [{"operation": "DeleteDomain", "domain_id": domain_id, "answer": "late", "delay_seconds": 600}]
+    else:
+        # rules-apply: the domain deleted by another writer once its export's last read (the fraudsters of its
+        # only watchlist, the default one) was answered, before the run comes to delete it
+        gone = seeded_id(before, *GONE_BEFORE_DELETE)
+        (domain,) = [d for d in before["domains"] if d["domain_id"] == gone]
+        found = [
+            {
+                "operation": "ListFraudsters",
+                "domain_id": gone,
+                "watchlist_id": domain["watchlist_id"],
+                "times": 1,
+                "answer": "ok",
+                "then_delete": {"domain_id": gone},
+            }
+        ]
+    print(json.dumps({"rules": found}))
 
 
 def interrupt(url: str, pgid: int, seconds: float) -> None:
@@ -227,8 +299,10 @@ def check_evidence(
     directory: pathlib.Path,
     personal: List[str],
     runs: int,
+    absent: List[str],
 ) -> Dict[str, Any]:
-    """The last of ``runs`` evidence records of a region: complete, naming every domain deleted across runs."""
+    """The last of ``runs`` evidence records of a region: complete, naming every domain deleted across runs, but
+    those in ``absent`` (deleted by another writer before this run came to delete them), named apart."""
     records = evidence_files(directory)
     if len(records) != runs:
         fail(f"{directory}: {len(records)} evidence records, expected {runs} (one per run)")
@@ -243,7 +317,8 @@ def check_evidence(
             "account": account,
             "region": region,
             "domains_left": 0,
-            "deleted_domain_ids": [d["domain_id"] for d in domains],
+            "deleted_domain_ids": [d["domain_id"] for d in domains if d["domain_id"] not in absent],
+            "already_absent_domain_ids": absent,
             "deletion_sent_domain_ids": [],
             "not_deleted_domain_ids": [],
             "earlier_evidence": [path.name for path in records[:-1]],
@@ -286,32 +361,58 @@ def check_failing(
     before: Dict[str, Any], after: Dict[str, Any], calls: List[Dict[str, Any]], root: pathlib.Path
 ) -> None:
     broken, done = seeded_id(before, *BROKEN_EXPORT), seeded_id(before, *DONE_FIRST)
-    # The emulator's state: only the domain of the region that did not fail is gone.
+    unanswered = seeded_id(before, *UNANSWERED)
+    # The emulator's state: only the domain deleted before the refused DeleteDomain is gone.
     deleted = sorted(d["domain_id"] for d in after["deleted_domains"])
     if deleted != [done]:
         fail(f"deleted domains {deleted}, expected only {done}")
-    deletes = [(c["params"]["DomainId"], c["status"]) for c in calls if c["operation"] == "DeleteDomain"]
-    if deletes != [(done, 200)]:
-        fail(f"DeleteDomain calls {deletes}, expected one, for {done}")
-    omitted = [c["params"]["DomainId"] for c in calls if c["operation"] == "ListFraudsters" and c["answer"] == "omit"]
-    if omitted != [broken]:
-        fail(f"ListFraudsters answers without their list: {omitted}, expected one for {broken}")
+    # The call log: one DeleteDomain for that domain, carried out; then the next domain's, refused (by the rule)
+    # with a 500 each time it was sent, retries included; none in the other regions.
+    deletes = [(c["params"]["DomainId"], c["status"], c["answer"]) for c in calls if c["operation"] == "DeleteDomain"]
+    if not deletes or deletes[0] != (done, 200, None) or not deletes[1:]:
+        fail(f"DeleteDomain calls {deletes}: expected {done}'s carried out, then {unanswered}'s refused")
+    if any(call != (unanswered, 500, "error") for call in deletes[1:]):
+        fail(f"DeleteDomain calls {deletes}: after {done}'s, only {unanswered}'s, each refused with a 500")
+    # The cross-check: the domain-wide ListFraudsters, answered in full, then the fraudster deleted by another
+    # writer; each watchlist then listed (well-formed answers, one fraudster short); nothing deleted.
+    fraudster = cross_checked_fraudster(before)
+    listings = [c for c in calls if c["operation"] == "ListFraudsters" and c["params"]["DomainId"] == broken]
+    removed = [c for c in listings if c.get("then_deleted")]
+    if len(removed) != 1 or "WatchlistId" in removed[0]["params"] or removed[0]["status"] != 200:
+        fail(f"{len(removed)} ListFraudsters of {broken} removed a fraudster: expected its domain-wide one")
+    if removed[0]["then_deleted"].get("fraudster_id") != fraudster or removed[0]["then_deleted"]["deleted"] is not True:
+        fail(f"the ListFraudsters rule did not delete the fraudster: {removed[0]['then_deleted']}")
+    (seeded,) = [d for d in before["domains"] if d["domain_id"] == broken]
+    per_watchlist = sorted(c["params"]["WatchlistId"] for c in listings if "WatchlistId" in c["params"])
+    if per_watchlist != sorted(w["watchlist_id"] for w in seeded["watchlists"]):
+        fail(f"the export listed the fraudsters of watchlists {per_watchlist}, expected each of {broken}'s")
+    if any(c["status"] != 200 or c["answer"] not in (None, "ok") for c in listings):
+        fail(f"a ListFraudsters of {broken} was not answered in full: {[(c['status'], c['answer']) for c in listings]}")
+    (held,) = [d for d in after["domains"] if d["domain_id"] == broken]
+    (expected,) = [d for d in as_left(before)["domains"] if d["domain_id"] == broken]
+    if sorted(f["generated_fraudster_id"] for f in held["fraudsters"]) != sorted(
+        f["generated_fraudster_id"] for f in expected["fraudsters"]
+    ):
+        fail(f"{broken} holds {len(held['fraudsters'])} fraudsters, expected all but the one deleted")
     refused = {(c["account_id"], c["region"]) for c in calls if c["error_code"] == "InvalidSignatureException"}
     if refused != set(FAILED_INVENTORY):
         fail(f"calls refused for a wrong signature in {sorted(refused)}, expected {FAILED_INVENTORY}")
     personal = personal_ids(before)
     nothing = {"deleted_domain_ids": [], "deletion_sent_domain_ids": []}
-    check_region_evidence(
+    evidence = check_region_evidence(
         root,
         *BROKEN_EXPORT[:2],
         1,
         personal,
         {
             "outcome": "failed",
+            "failed_task": f"Check the answers about {broken}",
             **nothing,
             "not_deleted_domain_ids": [d["domain_id"] for d in domains_of(before, *BROKEN_EXPORT[:2])],
         },
     )
+    if "do not add up" not in str(evidence["error"]) or "nothing deleted" not in str(evidence["error"]):
+        fail(f"the evidence of {broken}'s region does not give the cross-check's reason: {evidence['error']!r}")
     for account, region in FAILED_INVENTORY:
         failed_task = "Inventory the domains of the account and region"
         expected = {"outcome": "failed", "failed_task": failed_task, **nothing, "not_deleted_domain_ids": []}
@@ -321,9 +422,24 @@ def check_failing(
         *DONE_FIRST[:2],
         1,
         personal,
-        {"outcome": "every domain exported and deleted", "deleted_domain_ids": [done], "domains_left": 0},
+        {
+            "outcome": "failed",
+            "failed_task": f"Delete {unanswered}",
+            "deleted_domain_ids": [done],
+            "deletion_sent_domain_ids": [unanswered],
+            "already_absent_domain_ids": [],
+            "not_deleted_domain_ids": [],
+            "domains_left": None,
+        },
     )
-    print(f"failing run: {broken}'s region and account B's regions deleted nothing, {done} deleted")
+    # The journal: the refused deletion was sent and never done.
+    events = [line["event"] for line in journal_lines(root, *UNANSWERED[:2], unanswered)]
+    if "sent" not in events or "done" in events:
+        fail(f"the journal's lines about {unanswered}'s DeleteDomain are {events}: expected sent, never done")
+    print(
+        f"failing run: {broken}'s region (the cross-check) and account B's regions deleted nothing; {done} deleted,"
+        f" {unanswered}'s deletion sent and refused"
+    )
 
 
 def check_interrupted(
@@ -356,7 +472,7 @@ def check_interrupted(
     )
     # The record holds the export of the deleted domain, verified, with the checksums of its files.
     records = {record["domain_id"]: record for record in evidence["domains"]}
-    domain = next(d for d in before["domains"] if d["domain_id"] == interrupted)
+    domain = next(d for d in as_left(before)["domains"] if d["domain_id"] == interrupted)
     hashes = check_exports(domain, root / account / region / interrupted)
     if interrupted not in records or records[interrupted]["files_sha256"] != hashes:
         fail(f"the interrupted region's evidence does not hold the checksums of {interrupted}'s export")
@@ -371,7 +487,8 @@ def check_applied(
     deleted = sorted(d["domain_id"] for d in after["deleted_domains"])
     if deleted != sorted(d["domain_id"] for d in before["domains"]):
         fail(f"the deleted domains {deleted} are not the seeded ones")
-    check_every_region(before, root)
+    gone = seeded_id(before, *GONE_BEFORE_DELETE)
+    last = check_every_region(as_left(before), root, {GONE_BEFORE_DELETE[:2]: [gone]})
     # The pairs were handled in one run, task by task (forks only decide how many at once, which this does not
     # time): the calls of every pair span a time that the calls of every other pair overlap.
     spans: Dict[Tuple[str, str], Tuple[float, float]] = {}
@@ -385,29 +502,63 @@ def check_applied(
     earliest_end = min(span[1] for span in spans.values())
     if latest_start >= earliest_end:
         fail("the account/region pairs ran one after another, not task by task together")
-    # The rerun deleted what the earlier runs had not.
+    # The rerun deleted what the earlier runs had not, but the domain another writer deleted first.
     earlier = [seeded_id(before, *DONE_FIRST), seeded_id(before, *INTERRUPTED)]
     deletes = sorted(c["params"]["DomainId"] for c in calls if c["operation"] == "DeleteDomain")
-    if deletes != sorted(d["domain_id"] for d in before["domains"] if d["domain_id"] not in earlier):
-        fail(f"the rerun's DeleteDomain calls {deletes}: expected one per domain but {earlier}")
+    expected = sorted(d["domain_id"] for d in before["domains"] if d["domain_id"] not in [*earlier, gone])
+    if deletes != expected:
+        fail(f"the rerun's DeleteDomain calls {deletes}: expected one per domain but {earlier} and {gone}")
     if any(c["status"] != 200 for c in calls if c["operation"] == "DeleteDomain"):
         fail("a DeleteDomain of the rerun failed")
-    print(f"4 account/region pairs handled together; {len(deletes)} DeleteDomain calls, one per domain left")
+    # That domain: deleted by the rule once its export's last read was answered; its journal has no done line.
+    removed = [c for c in calls if c.get("then_deleted")]
+    if [(c["operation"], c["params"]["DomainId"], c["then_deleted"]["deleted"]) for c in removed] != [
+        ("ListFraudsters", gone, True)
+    ]:
+        fail(f"the rerun's rule deleted {[c['then_deleted'] for c in removed]}, expected {gone} once")
+    events = [line["event"] for line in journal_lines(root, *GONE_BEFORE_DELETE[:2], gone)]
+    if "done" in events:
+        fail(f"the journal has a done line for {gone}, which another writer deleted: {events}")
+    # The domain whose DeleteDomain the failing run sent and saw refused: still listed, so exported again and
+    # deleted by the rerun (its record is the rerun's export, its files equal to the domain's data).
+    unanswered = seeded_id(before, *UNANSWERED)
+    evidence = last[UNANSWERED[:2]]
+    (record,) = [r for r in evidence["domains"] if r["domain_id"] == unanswered]
+    if record["exported_by_run"] != evidence["started_at"]:
+        fail(f"{unanswered} was not exported again by the rerun: its record is from {record['exported_by_run']}")
+    print(
+        f"4 account/region pairs handled together; {len(deletes)} DeleteDomain calls, one per domain left;"
+        f" {unanswered} exported and deleted again, {gone} already absent (no DeleteDomain, no done line)"
+    )
 
 
-def check_every_region(before: Dict[str, Any], root: pathlib.Path) -> None:
-    """Every region's exports equal the seeded data; its last evidence names every domain deleted across runs."""
+def check_every_region(
+    before: Dict[str, Any], root: pathlib.Path, absent: Dict[Tuple[str, str], List[str]]
+) -> Dict[Tuple[str, str], Dict[str, Any]]:
+    """Every region's exports equal the data (``before``); its last evidence names every domain deleted across
+    runs, and the domains of ``absent`` as already absent. Returns each region's last evidence."""
     personal = personal_ids(before)
+    last = {}
     for account, region in PAIRS:
         domains = domains_of(before, account, region)
         directory = root / account / region
         hashes = {d["domain_id"]: check_exports(d, directory / d["domain_id"]) for d in domains}
-        check_evidence(account, region, domains, hashes, directory, personal, RUNS[(account, region)])
+        last[(account, region)] = check_evidence(
+            account,
+            region,
+            domains,
+            hashes,
+            directory,
+            personal,
+            RUNS[(account, region)],
+            absent.get((account, region), []),
+        )
         print(
             f"{account}/{region}: {len(domains)} domains exported (files equal to the seeded data) and deleted;"
             f" the last of {RUNS[(account, region)]} evidence records names them all, with counts and sha256,"
             " no speaker id"
         )
+    return last
 
 
 def main() -> None:

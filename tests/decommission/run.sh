@@ -8,15 +8,20 @@
 # profile of its account, as they would against AWS. Four runs, each checked against the emulator's state and
 # recorded calls (tests/decommission/check.py):
 #   1. check mode: the plan; nothing deleted, no file written;
-#   2. a run that fails in three regions: one ListFraudsters answer of a domain of account A in eu-west-2 is a 200
-#      without its list (that region must delete nothing), and account B's profile holds a wrong secret (both its
-#      regions fail at the inventory); each region must write evidence saying what was and was not deleted, and
-#      account A's us-east-1 is decommissioned;
+#   2. a run that fails in every region: in account A's eu-west-2, another writer deletes a fraudster of a domain
+#      between the export's domain-wide ListFraudsters and its per-watchlist ones (each answer well-formed: only the
+#      playbook's cross-check sees that they do not add up; that region must delete nothing); account B's profile
+#      holds a wrong secret (both its regions fail at the inventory); in account A's us-east-1 the first domain is
+#      deleted and the second's DeleteDomain is refused with a 500, not carried out (that region fails with the
+#      deletion sent and its outcome unknown); each region must write evidence saying what was and was not deleted;
 #   3. account A's eu-west-2 alone (--limit), interrupted (SIGINT to the playbook's process group, as Ctrl-C does)
 #      between the DeleteDomain of its first domain, carried out but answered late, and that answer: its evidence
 #      must name the domain;
-#   4. the rerun: every domain left exported (equal to the seeded data) and deleted; each region's last evidence
-#      names every domain deleted across the runs, without speaker ids, in regions with nothing left to do too.
+#   4. the rerun: every domain left exported (equal to the data the emulator holds) and deleted, the one whose
+#      deletion was refused exported and deleted again; in account B's eu-west-2 another writer deletes the domain
+#      after its export and before the run comes to delete it (listed as already absent, not as deleted); each
+#      region's last evidence names every domain deleted across the runs, without speaker ids, in regions with
+#      nothing left to do too.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -84,7 +89,7 @@ check check
 grep -q "would export and delete 2 domain(s): contact-center" "$work/check.log" \
     || { echo "decommission: the plan does not show the domains to delete" >&2; exit 1; }
 
-echo "== decommission (${SECONDS} s): a run that fails in three regions"
+echo "== decommission (${SECONDS} s): a run that fails in every region"
 configure "$("$bin/python" "$repo/tests/decommission/check.py" rules-failing "$work/before.json")"
 status=0
 AWS_SHARED_CREDENTIALS_FILE="$work/credentials-b-broken" playbook "$work/failing.log" || status=$?
@@ -109,7 +114,9 @@ configure '{"rules": []}'
 check interrupted
 
 echo "== decommission (${SECONDS} s): the rerun"
+configure "$("$bin/python" "$repo/tests/decommission/check.py" rules-apply "$work/before.json")"
 playbook "$work/apply.log"
+configure '{"rules": []}'
 check apply
 
 check_emulator_bugs
