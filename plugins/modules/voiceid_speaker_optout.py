@@ -214,7 +214,7 @@ speakers:
 summary:
   description:
     - Counts only, never an id, so that it can be shown after a C(no_log) task (for instance with
-      M(ansible.builtin.debug) of C(result.summary)).
+      C(ansible.builtin.debug) of C(result.summary)).
     - C(requested) equals C(invalid) + C(duplicates) + C(changed) + C(unchanged) + C(failed).
     - C(throttled) and C(retried) say how the run went with the service.
   returned: unless the task fails before working on the speakers (invalid options, a domain not found)
