@@ -318,3 +318,12 @@ def malformed(operation: str, what: str) -> VoiceIDError:
             MALFORMED_RESPONSE, f"the answer to {operation} does not match the service's output shape: {what}"
         ),
     )
+
+
+def journal_unwritable(error: OSError) -> VoiceIDError:
+    """The error a run stops with, as at a signal, when the journal cannot take a write's `sent` line: no write
+    leaves without its line."""
+    return VoiceIDError(
+        "Failed to journal the write",
+        api_error=ApiError(INTERRUPTED, f"the journal could not be written: {error.strerror}"),
+    )

@@ -23,10 +23,9 @@ from typing import TypeVar
 
 from ..api.domain_client import ApiDomain
 from ..api.domain_client import DomainClient
-from ..api.errors import INTERRUPTED
 from ..api.errors import MALFORMED_RESPONSE
-from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from ..api.errors import journal_unwritable
 from ..api.operations import DOMAINS_PER_ACCOUNT
 from ..api.ratelimit import Clock
 from ..api.ratelimit import SystemClock
@@ -456,10 +455,7 @@ def journaled(
     try:
         journal.sent(operation, domain_id, name=name)
     except OSError as error:
-        raise VoiceIDError(
-            "Failed to journal the write",
-            api_error=ApiError(INTERRUPTED, f"the journal could not be written: {error.strerror}"),
-        ) from error
+        raise journal_unwritable(error) from error
     try:
         result = call()
     except VoiceIDError as error:

@@ -19,9 +19,9 @@ from typing import Tuple
 
 from ..api.client import ApiSpeaker
 from ..api.client import VoiceIDClient
-from ..api.errors import INTERRUPTED
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from ..api.errors import journal_unwritable
 from ..api.operations import api_name
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
@@ -42,11 +42,7 @@ def write(
     try:
         journal.sent(name, domain_id, speaker_id)
     except OSError as error:
-        # No write leaves without its line: the run stops as at a signal.
-        raise VoiceIDError(
-            "Failed to journal the write",
-            api_error=ApiError(INTERRUPTED, f"the journal could not be written: {error.strerror}"),
-        ) from error
+        raise journal_unwritable(error) from error
     if operation == DELETE:
         client.delete_speaker(domain_id, speaker_id)
         answer = None
