@@ -110,7 +110,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspe
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.watchlists import find_fraudsters
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.facts import find_fraudsters
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_watchlist_id

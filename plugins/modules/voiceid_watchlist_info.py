@@ -114,9 +114,9 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ra
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import resolve_domain_id
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.watchlists import find_watchlists
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.watchlists.facts import find_watchlists
 
 
 def main() -> None:

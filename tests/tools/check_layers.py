@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Imports in plugins/module_utils/_voiceid point one way, as CONTRIBUTING.md's code map and each package's
-README.md files say: rules.py and version.py <- api/, journal.py <- module base, speakers/, domains/ <- the task
-runners.
+README.md files say: rules.py and version.py <- api/, journal.py <- module base, bulk/ <- speakers/, domains/,
+fraudsters/ <- watchlists/ <- the task runners.
 
     python tests/tools/check_layers.py
 
@@ -34,10 +34,15 @@ MAY_IMPORT: Dict[str, FrozenSet[str]] = {
     "result_printer": BASE | {"api"},
     "argspec": BASE | {"api"},
     "module": BASE | {"api", "result_printer"},
-    "speakers": BASE | {"api", "journal"},
-    "domains": BASE | {"api", "journal"},
+    # What every bulk run shares: worker threads, signals, the summary's counts.
+    "bulk": BASE | {"api", "journal"},
+    "speakers": BASE | {"api", "journal", "bulk"},
+    "domains": BASE | {"api", "journal", "bulk"},
+    "fraudsters": BASE | {"api", "journal", "bulk"},
+    # A watchlist's forced deletion takes its fraudsters out of it through the fraudsters' engine.
+    "watchlists": BASE | {"api", "journal", "bulk", "fraudsters"},
     # The task runner of the speaker modules: it composes the others.
-    "speakers.task": BASE | {"api", "module", "argspec", "result_printer", "speakers", "domains", "journal"},
+    "speakers.task": BASE | {"api", "module", "argspec", "result_printer", "speakers", "domains", "journal", "bulk"},
 }
 
 
@@ -62,7 +67,7 @@ def imported_modules(path: pathlib.Path) -> List[tuple[int, str]]:
             target = node.module[len(PREFIX) :]
         else:
             continue
-        if node.module is None or target in ("api", "speakers", "domains", ""):
+        if node.module is None or target in ("api", "bulk", "speakers", "domains", "fraudsters", "watchlists", ""):
             found.extend((node.lineno, f"{target}.{alias.name}".lstrip(".")) for alias in node.names)
         else:
             found.append((node.lineno, target))

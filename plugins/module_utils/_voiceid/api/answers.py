@@ -38,6 +38,15 @@ def _list_of(item: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 is_speaker = _has_str("Status")
 is_domain = _has_str("DomainId")
+is_watchlist = _has_str("WatchlistId", "Name")
+
+
+def is_fraudster(value: Any) -> bool:
+    """A fraudster with its id and the ids of its watchlists: the membership decisions read both."""
+    return _has_str("GeneratedFraudsterId")(value) and _list_of(lambda item: isinstance(item, str))(
+        value.get("WatchlistIds")
+    )
+
 
 # Each member an answer may carry: how to check it, and what it must be (for the message).
 _MEMBERS: Dict[str, Tuple[Callable[[Any], bool], str]] = {
@@ -48,6 +57,8 @@ _MEMBERS: Dict[str, Tuple[Callable[[Any], bool], str]] = {
     "Tags": (_list_of(_has_str("Key", "Value")), "a list of tags with a key and a value"),
     "WatchlistSummaries": (_list_of(_has_str("WatchlistId")), "a list of watchlists with their ids"),
     "FraudsterSummaries": (_list_of(_has_str("GeneratedFraudsterId")), "a list of fraudsters with their ids"),
+    "Watchlist": (is_watchlist, "a watchlist with its id and name"),
+    "Fraudster": (is_fraudster, "a fraudster with its id and the ids of its watchlists"),
 }
 
 

@@ -270,6 +270,22 @@ class DomainErrorHandler(VoiceIDErrorHandler):
         return is_missing("DOMAIN")
 
 
+class FraudsterErrorHandler(VoiceIDErrorHandler):
+    """The same for fraudster calls."""
+
+    @classmethod
+    def _is_missing(cls) -> Type[BaseException]:
+        return is_missing("FRAUDSTER")
+
+
+class WatchlistErrorHandler(VoiceIDErrorHandler):
+    """The same for watchlist calls."""
+
+    @classmethod
+    def _is_missing(cls) -> Type[BaseException]:
+        return is_missing("WATCHLIST")
+
+
 def is_botocore_error(exc: BaseException) -> bool:
     """True for the exceptions botocore raises for failed calls (service answers and transport failures)."""
     return isinstance(exc, (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError))

@@ -74,8 +74,9 @@ FRAUDSTERS_PER_DOMAIN = 500
 
 # AWS publishes quotas for the speaker and domain operations: 10, 5 and 2 per second ("Voice ID quotas" in
 # the Amazon Connect administrator guide; CreateDomain, UpdateDomain and DeleteDomain share the domain
-# quota, 2). It publishes no quota for the tag, watchlist and fraudster operations: they get the lowest
-# documented Voice ID quota, 2 per second, until a user who knows better sets request_rates.
+# quota, 2), and 10 per second for DescribeFraudster and DeleteFraudster. Operations without a published
+# quota (the tag and watchlist operations, AssociateFraudster, DisassociateFraudster) get the lowest documented
+# Voice ID quota, 2 per second, until a user who knows better sets request_rates.
 _TABLE: Tuple[Operation, ...] = (
     Operation("describe_speaker", 10.0, answer_key="Speaker"),
     Operation("opt_out_speaker", 10.0, answer_key="Speaker", writes=True),
@@ -100,6 +101,14 @@ _TABLE: Tuple[Operation, ...] = (
     # The most ListWatchlists and ListFraudsters return per page (MaxResultsForList in the service model).
     Operation("list_watchlists", 2.0, page_size=100, result_key="WatchlistSummaries", max_items=FRAUDSTERS_PER_DOMAIN),
     Operation("list_fraudsters", 2.0, page_size=100, result_key="FraudsterSummaries", max_items=FRAUDSTERS_PER_DOMAIN),
+    Operation("describe_watchlist", 2.0, answer_key="Watchlist"),
+    Operation("create_watchlist", 2.0, answer_key="Watchlist", writes=True),
+    Operation("update_watchlist", 2.0, answer_key="Watchlist", writes=True),
+    Operation("delete_watchlist", 2.0, writes=True),
+    Operation("describe_fraudster", 10.0, answer_key="Fraudster"),
+    Operation("delete_fraudster", 10.0, writes=True),
+    Operation("associate_fraudster", 2.0, answer_key="Fraudster", writes=True),
+    Operation("disassociate_fraudster", 2.0, answer_key="Fraudster", writes=True),
 )
 
 OPERATIONS: Dict[str, Operation] = {operation.name: operation for operation in _TABLE}

@@ -21,19 +21,13 @@ after it, those in flight finish, and the result still reports every write that 
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
 from typing import Any
 from typing import Dict
 from typing import Iterable
-from typing import Iterator
 from typing import List
 from typing import Optional
 
 from ..api.client import VoiceIDClient
-from ..api.errors import INTERRUPTED
-from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
@@ -55,32 +49,6 @@ from .writing import Failed
 from .writing import Writer
 from .writing import settle
 from .writing import write
-
-
-@contextlib.contextmanager
-def stopping_on_signals(client: VoiceIDClient) -> Iterator[None]:
-    """While inside: SIGINT and SIGTERM stop the client (no request starts after them; those in flight finish)
-    instead of ending the process. Only in the main thread, where Python delivers signals."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, _frame: Any) -> None:
-        name = signal.Signals(signum).name
-        client.stop(
-            ApiError(
-                INTERRUPTED,
-                f"the run was stopped by {name}: no request was started after it, and those in flight finished",
-            )
-        )
-
-    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
-
 
 # --- one speaker ----------------------------------------------------------------------------------------------
 

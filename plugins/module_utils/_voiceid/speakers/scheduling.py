@@ -26,12 +26,12 @@ from ..api.client import MAX_WORKERS_PER_OPERATION
 from ..api.client import VoiceIDClient
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
+from ..bulk.workers import Workers
 from .facts import Facts
 from .pages import MAX_SPEAKERS_PER_DOMAIN
 from .pages import PageReader
 from .reading import LIST_SPEAKERS_PAGE_SIZE
 from .shared import SharedLedger
-from .workers import Workers
 
 MAX_PAGES = MAX_SPEAKERS_PER_DOMAIN // LIST_SPEAKERS_PAGE_SIZE
 _DONE = ""  # _next(): nothing is left to describe

@@ -4,44 +4,18 @@
 
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
-"""The `summary` of voiceid_speaker and voiceid_speaker_optout: counts only, never an id, so that it can be
-printed after a no_log task. Built here and nowhere else, as a plain dict that other parts of a run may extend.
-
-    requested       ids given, duplicates and invalid ones included
-    invalid         ids left out for breaking the service's rules (on_invalid: skip)
-    duplicates      ids given again after their first time (each answered like its first)
-    changed         distinct ids changed (in check mode: that would be), as in changed_speaker_ids
-    unchanged       distinct ids that needed nothing
-    failed          distinct ids that could not be changed, as in failures
-    failed_by_code  error code -> how many of the failed
-
-requested == invalid + duplicates + changed + unchanged + failed.
-"""
+"""The `summary` of a speaker run (bulk/summary.py says what it holds)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 from typing import Dict
-from typing import Iterable
-from typing import Optional
 
+from ..bulk.summary import one_summary
+from ..bulk.summary import summary
 from .plan import RunResult
 
-
-def summary(requested: int, invalid: int, duplicates: int, changed: int, failed_codes: Iterable[str]) -> Dict[str, Any]:
-    """The summary from its counts; failed_codes: the error code of each failed id."""
-    failed_by_code = dict(sorted(Counter(failed_codes).items()))
-    failed = sum(failed_by_code.values())
-    return {
-        "requested": requested,
-        "invalid": invalid,
-        "duplicates": duplicates,
-        "changed": changed,
-        "unchanged": requested - invalid - duplicates - changed - failed,
-        "failed": failed,
-        "failed_by_code": failed_by_code,
-    }
+__all__ = ["one_summary", "run_summary"]
 
 
 def run_summary(outcome: RunResult, invalid: int = 0) -> Dict[str, Any]:
@@ -53,8 +27,3 @@ def run_summary(outcome: RunResult, invalid: int = 0) -> Dict[str, Any]:
         changed=len(outcome.changed_speaker_ids),
         failed_codes=(failure["code"] for failure in outcome.failures),
     )
-
-
-def one_summary(changed: bool, failed_code: Optional[str] = None) -> Dict[str, Any]:
-    """The summary of a task on one speaker (speaker_id)."""
-    return summary(1, 0, 0, int(changed and failed_code is None), [failed_code] if failed_code else [])

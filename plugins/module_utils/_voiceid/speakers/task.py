@@ -23,6 +23,7 @@ from ..api.errors import VoiceIDError
 from ..api.operations import api_name
 from ..api.ratelimit import RequestRateLimiter
 from ..api.ratelimit import check_request_rates
+from ..bulk.signals import stopping_on_signals
 from ..domains.lookup import resolve_domain_id
 from ..journal import AnyJournal
 from ..journal import ending
@@ -35,7 +36,6 @@ from ..rules import check_speaker_options
 from .plan import GOALS
 from .run import SpeakerRun
 from .run import change_one
-from .run import stopping_on_signals
 from .summary import one_summary
 from .summary import run_summary
 

@@ -23,13 +23,13 @@ from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
 from ..api.errors import journal_unwritable
 from ..api.operations import api_name
+from ..bulk.workers import Workers
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
 from .facts import OPTED_OUT
 from .plan import DELETE
 from .plan import GOALS
 from .shared import SharedLedger
-from .workers import Workers
 
 
 def write(

@@ -25,13 +25,13 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.cl
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk.signals import stopping_on_signals
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk.workers import workers_for
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATE_ABSENT
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import STATE_OPTED_OUT
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.plan import RunResult
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import SpeakerRun
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import change_one
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import stopping_on_signals
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.workers import workers_for
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import generated_id

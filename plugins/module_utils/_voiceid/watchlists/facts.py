@@ -4,7 +4,7 @@
 
 # This module is PRIVATE to the speakerops.voiceid collection. It may change without notice.
 
-"""The watchlists and fraudsters of a domain, as voiceid_watchlist_info and voiceid_fraudster_info return them."""
+"""A watchlist's facts as the modules return them (voiceid_watchlist, voiceid_watchlist_info)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Mapping
-from typing import Optional
 from typing import Tuple
 
 from ..api.domain_client import DomainClient
@@ -27,30 +26,12 @@ _WATCHLIST_KEYS: Tuple[Tuple[str, str], ...] = (
     ("CreatedAt", "created_at"),
     ("UpdatedAt", "updated_at"),
 )
-_FRAUDSTER_KEYS: Tuple[Tuple[str, str], ...] = (
-    ("GeneratedFraudsterId", "generated_fraudster_id"),
-    ("WatchlistIds", "watchlist_ids"),
-    ("DomainId", "domain_id"),
-    ("CreatedAt", "created_at"),
-)
 
 
 def watchlist_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
     return snake_keys(api, _WATCHLIST_KEYS)
 
 
-def fraudster_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
-    facts = snake_keys(api, _FRAUDSTER_KEYS)
-    if "watchlist_ids" in facts:
-        facts["watchlist_ids"] = list(facts["watchlist_ids"])
-    return facts
-
-
 def find_watchlists(client: DomainClient, domain_id: str) -> List[Dict[str, Any]]:
     """Every watchlist of the domain (ListWatchlists, all pages)."""
     return [watchlist_facts(watchlist) for watchlist in client.list_watchlists(domain_id)]
-
-
-def find_fraudsters(client: DomainClient, domain_id: str, watchlist_id: Optional[str] = None) -> List[Dict[str, Any]]:
-    """Every fraudster of the domain, or of one of its watchlists (ListFraudsters, all pages)."""
-    return [fraudster_facts(fraudster) for fraudster in client.list_fraudsters(domain_id, watchlist_id)]
