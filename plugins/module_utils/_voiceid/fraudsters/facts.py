@@ -17,6 +17,7 @@ from typing import Tuple
 
 from ..api.domain_client import DomainClient
 from ..api.shapes import snake_keys
+from ..api.watchlist_client import WatchlistClient
 
 _FRAUDSTER_KEYS: Tuple[Tuple[str, str], ...] = (
     ("GeneratedFraudsterId", "generated_fraudster_id"),
@@ -36,3 +37,10 @@ def fraudster_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
 def find_fraudsters(client: DomainClient, domain_id: str, watchlist_id: Optional[str] = None) -> List[Dict[str, Any]]:
     """Every fraudster of the domain, or of one of its watchlists (ListFraudsters, all pages)."""
     return [fraudster_facts(fraudster) for fraudster in client.list_fraudsters(domain_id, watchlist_id)]
+
+
+def look_up_fraudster(client: WatchlistClient, domain_id: str, fraudster_id: str) -> List[Dict[str, Any]]:
+    """The fraudster with this id (DescribeFraudster) in a list of one; an empty list when the domain has no
+    fraudster with this id."""
+    fraudster = client.describe_fraudster(domain_id, fraudster_id)
+    return [] if fraudster is None else [fraudster_facts(fraudster)]

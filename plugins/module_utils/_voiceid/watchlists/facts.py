@@ -16,6 +16,7 @@ from typing import Tuple
 
 from ..api.domain_client import DomainClient
 from ..api.shapes import snake_keys
+from ..api.watchlist_client import WatchlistClient
 
 _WATCHLIST_KEYS: Tuple[Tuple[str, str], ...] = (
     ("WatchlistId", "watchlist_id"),
@@ -35,3 +36,10 @@ def watchlist_facts(api: Mapping[str, Any]) -> Dict[str, Any]:
 def find_watchlists(client: DomainClient, domain_id: str) -> List[Dict[str, Any]]:
     """Every watchlist of the domain (ListWatchlists, all pages)."""
     return [watchlist_facts(watchlist) for watchlist in client.list_watchlists(domain_id)]
+
+
+def look_up_watchlist(client: WatchlistClient, domain_id: str, watchlist_id: str) -> List[Dict[str, Any]]:
+    """The watchlist with this id (DescribeWatchlist) in a list of one; an empty list when the domain has no
+    watchlist with this id."""
+    watchlist = client.describe_watchlist(domain_id, watchlist_id)
+    return [] if watchlist is None else [watchlist_facts(watchlist)]
