@@ -17,8 +17,9 @@ The endpoint comes from AWS_ENDPOINT_URL_VOICE_ID for every module but voiceid_s
 name a profile: for it, from that profile's per-service endpoint (a `services` section of the AWS config file),
 the two ways the testing guide recommends over endpoint_url in module_defaults. No example needs input that
 only AWS has: the emulator takes any KMS key ARN, and the ids they name are seeded.
-Then it runs README.md's short playbook with an optouts.txt holding a comment line and a blank line, and checks
-that every playbook under docs/examples is run by a make test piece (tests/*/run.sh).
+Then it runs README.md's short playbook with an optouts.txt holding a comment line and a blank line, the privacy
+guide's erasure playbook (docs/examples/erase_on_request.yml) twice, and checks that every playbook under
+docs/examples is run by a make test piece (tests/*/run.sh, or this file).
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ MODULE_KEY = "AKIDEXAMPLESMODULE01"
 DOCS_PLAYBOOKS = {
     "opt_out_from_git.yml": "tests/demo/run.sh",
     "decommission/decommission.yml": "tests/decommission/run.sh",
+    "erase_on_request.yml": "tests/examples/run_examples.py",
 }
+# The erasure request erase_on_request.yml is run with: a seeded speaker and a seeded fraudster (seed.yml).
+ERASURE_REQUEST: dict[str, Any] = {"customer_id": "cust-0005", "fraudster_ids": ["id#ExampleFraudster000001"]}
 
 
 def control(url: str, path: str, method: str = "GET", body: Any = None) -> Any:
@@ -133,9 +137,9 @@ def environment(repo: Path, url: str, work: Path, profile: bool) -> dict[str, st
     return env
 
 
-def run_playbook(bin_dir: Path, playbook: Path, env: dict[str, str], log: Path) -> bool:
+def run_playbook(bin_dir: Path, playbook: Path, env: dict[str, str], log: Path, extra: tuple[str, ...] = ()) -> bool:
     with log.open("w") as out:
-        command = [str(bin_dir / "ansible-playbook"), str(playbook)]
+        command = [str(bin_dir / "ansible-playbook"), str(playbook), *extra]
         status = subprocess.run(command, cwd=playbook.parent, env=env, stdout=out, stderr=out, check=False).returncode
     if status != 0:
         print(log.read_text(), file=sys.stderr)
@@ -207,6 +211,50 @@ def run_readme_playbook(repo: Path, bin_dir: Path, url: str, work: Path, seed: d
         return [f"README.md: its short playbook left the listed speakers {statuses}"]
     print("examples: README.md's short playbook passed, skipping a comment line and a blank line")
     return []
+
+
+def run_erasure_playbook(repo: Path, bin_dir: Path, url: str, work: Path, seed: dict[str, Any]) -> list[str]:
+    """docs/examples/erase_on_request.yml, shown by the privacy guide, twice with ERASURE_REQUEST: the first run
+    deletes the speaker and the fraudster, the second only reads; the other speakers and fraudsters stay, and the
+    output names neither erased id."""
+    control(url, "seed", "POST", seed)
+    before = control(url, "state?domain_id=DemoContactCenter00001")["domains"][0]
+    request = work / "erasure_request.yml"
+    request.write_text(yaml.safe_dump(ERASURE_REQUEST))
+    env = environment(repo, url, work, False)
+    problems = []
+    for run, deletions in (("first", ["DeleteFraudster", "DeleteSpeaker"]), ("second", [])):
+        control(url, "calls", "DELETE")
+        log = work / f"erasure-{run}.log"
+        if not run_playbook(bin_dir, repo / "docs/examples/erase_on_request.yml", env, log, ("-e", f"@{request}")):
+            return [f"docs/examples/erase_on_request.yml: its {run} run failed (its output is above)"]
+        writes = sorted(call["operation"] for call in control(url, "calls") if call["operation"].startswith("Delete"))
+        if writes != deletions:
+            problems.append(f"docs/examples/erase_on_request.yml: its {run} run sent {writes}, expected {deletions}")
+        named = [
+            value
+            for value in [ERASURE_REQUEST["customer_id"], *ERASURE_REQUEST["fraudster_ids"]]
+            if value in log.read_text()
+        ]
+        if named:
+            problems.append(f"docs/examples/erase_on_request.yml: its {run} run printed {len(named)} of the erased ids")
+    after = control(url, "state?domain_id=DemoContactCenter00001")["domains"][0]
+    speakers = {speaker["customer_speaker_id"] for speaker in after["speakers"]}
+    fraudsters = {fraudster["generated_fraudster_id"] for fraudster in after["fraudsters"]}
+    erased_fraudsters = set(ERASURE_REQUEST["fraudster_ids"])
+    if speakers != {speaker["customer_speaker_id"] for speaker in before["speakers"]} - {
+        ERASURE_REQUEST["customer_id"]
+    }:
+        problems.append(
+            "docs/examples/erase_on_request.yml: the domain's speakers are not those before but the erased one"
+        )
+    if fraudsters != {fraudster["generated_fraudster_id"] for fraudster in before["fraudsters"]} - erased_fraudsters:
+        problems.append(
+            "docs/examples/erase_on_request.yml: the domain's fraudsters are not those before but the erased one"
+        )
+    if not problems:
+        print("examples: docs/examples/erase_on_request.yml erased a speaker and a fraudster, then changed nothing")
+    return problems
 
 
 # The testing guide's reason to prefer AWS_ENDPOINT_URL_VOICE_ID: endpoint_url in the group's module_defaults also
@@ -287,6 +335,7 @@ def main() -> int:
     seed = yaml.safe_load((repo / "tests/examples/seed.yml").read_text())
     problems = run_module_examples(repo, bin_dir, url, work, seed)
     problems += run_readme_playbook(repo, bin_dir, url, work, seed)
+    problems += run_erasure_playbook(repo, bin_dir, url, work, seed)
     problems += endpoint_scope(repo, bin_dir, url, work)
     problems += docs_playbooks_run(repo)
     for problem in problems:
