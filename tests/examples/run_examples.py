@@ -48,6 +48,8 @@ VARIABLES: dict[str, Any] = {
     "duplicate_domain_id": "OldContactCenter000001",
     "watchlist_id": "ExampleWatchlist000001",
     "fraudster_id": "id#ExampleFraudster000001",
+    "fraudster_ids": ["id#ExampleFraudster000001", "id#ExampleFraudster000002"],
+    "fraudster_erasure_id": "id#ExampleFraudster000003",
 }
 # Files the examples read, relative to the playbook (which the play runs beside).
 FILES = {
@@ -69,7 +71,7 @@ DOCS_PLAYBOOKS = {
     "erase_on_request.yml": "tests/examples/run_examples.py",
 }
 # The erasure request erase_on_request.yml is run with: a seeded speaker and a seeded fraudster (seed.yml).
-ERASURE_REQUEST: dict[str, Any] = {"customer_id": "cust-0005", "fraudster_ids": ["id#ExampleFraudster000001"]}
+ERASURE_REQUEST: dict[str, Any] = {"customer_id": "cust-0005", "fraudster_ids": ["id#ExampleFraudster000003"]}
 
 
 def control(url: str, path: str, method: str = "GET", body: Any = None) -> Any:
