@@ -11,6 +11,7 @@ fraudster without a watchlist."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -22,6 +23,12 @@ from ..api.errors import ApiError
 from ..api.watchlist_client import WatchlistClient
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
+from .plan import DELETE
+from .plan import STATE_ABSENT
+from .plan import Decision
+from .plan import Membership
+from .plan import decide_take_out
+from .run import run_fraudsters
 
 
 @dataclass
@@ -59,4 +66,23 @@ def take_out_of_watchlist(
     as voiceid_fraudster's writes are. One fraudster's failure does not stop the others; the caller deletes the
     watchlist only when `failures` is empty and `abort` is None. Raises VoiceIDError when the fraudsters cannot
     be listed."""
-    raise NotImplementedError("take_out_of_watchlist: being written on branch h-fraud")
+    fraudster_ids = [fraudster["GeneratedFraudsterId"] for fraudster in client.list_fraudsters(domain_id, watchlist_id)]
+    run = run_fraudsters(
+        client,
+        domain_id,
+        fraudster_ids,
+        STATE_ABSENT,
+        functools.partial(_decide, watchlist_id=watchlist_id),
+        check_mode,
+        journal,
+    )
+    result = TakeOutResult(failures=run.failures, answers_lost=run.answers_lost, abort=run.abort)
+    for record in run.records:
+        if record.changed:
+            deleted = any(call.operation == DELETE for call in record.done)
+            (result.deleted if deleted else result.disassociated).append(record.fraudster_id)
+    return result
+
+
+def _decide(now: Membership, watchlist_id: str) -> Decision:
+    return decide_take_out(now, watchlist_id)
