@@ -104,6 +104,9 @@ options:
 notes:
   - Fraudster ids are biometric records of people (AWS marks them sensitive). Use C(no_log) on tasks whose logs
     leave the team; C(msg) and warnings never carry a fraudster id, and RV(summary) only counts.
+  - Because associations come first, a fraudster already in as many watchlists as the service allows cannot be
+    moved to another in one task (the association fails with C(ServiceQuotaExceededException)); run one task
+    that keeps it in one of its current watchlists with O(purge_watchlists), then one that moves it.
   - With O(journal), each write line has C(fraudster_id) and, for an association or a disassociation,
     C(watchlist_id) (no C(speaker_id)).
 extends_documentation_fragment:
