@@ -213,7 +213,6 @@ def test_a_write_carried_out_with_its_answer_lost_is_done(
     fake: FakeVoiceID, run_module: ModuleRunner, operation: str, tmp_path: Path
 ) -> None:
     fake.lose_answers(operation)
-    fake.losing[operation][0] = 1
     state = "absent" if operation == "DeleteFraudster" else "present"
     extra = {} if state == "absent" else {"watchlists": [EXTRA], "purge_watchlists": True}
     journal = tmp_path / "journal.jsonl"
