@@ -88,14 +88,16 @@ options:
           quota is 10.
         type: float
       associate_fraudster:
-        description: Requests per second of C(AssociateFraudster), called only with O(watchlists); 2 by default.
+        description: Requests per second of C(AssociateFraudster), called only with O(watchlists); AWS publishes
+          no quota for it, the default is 2.
         type: float
       disassociate_fraudster:
-        description: Requests per second of C(DisassociateFraudster), called only with O(purge_watchlists); 2 by
-          default.
+        description: Requests per second of C(DisassociateFraudster), called only with O(purge_watchlists); AWS
+          publishes no quota for it, the default is 2.
         type: float
       list_watchlists:
-        description: Requests per second of C(ListWatchlists), called only with O(watchlists); 2 by default.
+        description: Requests per second of C(ListWatchlists), called only with O(watchlists); AWS publishes no
+          quota for it, the default is 2.
         type: float
       list_domains:
         description: Requests per second of C(ListDomains), called only with O(domain_name); the default quota
