@@ -37,6 +37,7 @@ from .api.errors import redact
 from .api.limits import CONNECT_TIMEOUT
 from .api.limits import READ_TIMEOUT
 from .api.retry import RetryPolicy
+from .api.watchlist_client import WatchlistClient
 from .result_printer import ResultPrinter
 from .result_printer import Speakers
 from .rules import InvalidParameterError
@@ -96,6 +97,12 @@ class VoiceIDModule(AnsibleAWSModule):
     def domain_client(self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None) -> DomainClient:
         """The same, with the calls that create, change, tag and delete domains and read their watchlists."""
         return DomainClient(self._boto_client(), retry=retry, limiter=limiter)
+
+    def watchlist_client(
+        self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None
+    ) -> WatchlistClient:
+        """The same, with the calls that create, change and delete watchlists and move and delete fraudsters."""
+        return WatchlistClient(self._boto_client(), retry=retry, limiter=limiter)
 
     def explain(self, api_error: ApiError) -> str:
         """The part of a failure message that comes from AWS; when AWS's own endpoint does not answer, also the
