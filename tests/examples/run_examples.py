@@ -46,6 +46,9 @@ VARIABLES: dict[str, Any] = {
     "erasure_ids": ["cust-0005", "cust-0006"],
     "duplicate_domain_id": "OldContactCenter000001",
     "watchlist_id": "ExampleWatchlist000001",
+    "fraudster_id": "id#ExampleFraudster000001",
+    "fraudster_ids": ["id#ExampleFraudster000001", "id#ExampleFraudster000002"],
+    "fraudster_erasure_id": "id#ExampleFraudster000003",
 }
 # Files the examples read, relative to the playbook (which the play runs beside).
 FILES = {

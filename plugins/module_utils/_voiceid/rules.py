@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Mapping
@@ -133,47 +134,95 @@ MOST_NAMED = 20
 
 
 @dataclass(frozen=True)
-class InvalidSpeakerId:
+class InvalidId:
     """One invalid id of a list: its position, its value (personal data: for structured results only, never
-    for a message) and the rule it breaks, in words that do not repeat the value."""
+    for a message), the rule it breaks, in words that do not repeat the value, and the result key of the value
+    (speaker_id, fraudster_id)."""
 
     index: int
     value: object
     problem: str
+    key: str = "speaker_id"
 
     def position(self, option: str) -> str:
         return f"{option}[{self.index}]"
 
     def as_result(self) -> Dict[str, object]:
         """The entry of the result key `invalid`."""
-        return {"index": self.index, "speaker_id": self.value, "rule": self.problem}
+        return {"index": self.index, self.key: self.value, "rule": self.problem}
 
 
-def invalid_speaker_ids(values: List[str]) -> List[InvalidSpeakerId]:
-    """The ids of the list that are not speaker ids, in list order."""
-    invalid: List[InvalidSpeakerId] = []
+InvalidSpeakerId = InvalidId
+
+
+@dataclass(frozen=True)
+class IdKind:
+    """A kind of id a module takes one of (`<key>`) or many of (`<key>s`): how to tell what is wrong with one
+    (None: nothing), and the rule as messages state it."""
+
+    key: str
+    problem: Callable[[str], Optional[str]]
+    rule: str
+
+
+def invalid_ids(values: List[str], kind: IdKind) -> List[InvalidId]:
+    """The ids of the list that are not ids of this kind, in list order."""
+    invalid: List[InvalidId] = []
     for index, value in enumerate(values):
-        problem = "is not a string" if not isinstance(value, str) else speaker_id_problem(value)
+        problem = "is not a string" if not isinstance(value, str) else kind.problem(value)
         if problem is not None:
-            invalid.append(InvalidSpeakerId(index, value, problem))
+            invalid.append(InvalidId(index, value, problem, kind.key))
     return invalid
 
 
-def describe_invalid(option: str, invalid: List[InvalidSpeakerId]) -> str:
+def describe_invalid(option: str, invalid: List[InvalidId], rule: str) -> str:
     """How many ids of the list are invalid and, for the first MOST_NAMED, where and why: positions and rules,
-    never the values (speaker ids are personal data; the values are in the result key `invalid`)."""
+    never the values (ids are personal data; the values are in the result key `invalid`)."""
     named = "; ".join(f"{item.position(option)} {item.problem}" for item in invalid[:MOST_NAMED])
     more = f"; and {len(invalid) - MOST_NAMED} more" if len(invalid) > MOST_NAMED else ""
     how_many = "1 of them does not" if len(invalid) == 1 else f"{len(invalid)} of them do not"
-    return f"{option} must each be {SPEAKER_ID_RULE}; {how_many}: {named}{more} (see invalid)."
+    return f"{option} must each be {rule}; {how_many}: {named}{more} (see invalid)."
 
 
-class InvalidSpeakerIdsError(InvalidParameterError):
+class InvalidIdsError(InvalidParameterError):
     """Ids of a list break the service's rules; `invalid` holds them for the result, the message only positions."""
 
-    def __init__(self, option: str, invalid: List[InvalidSpeakerId]) -> None:
-        super().__init__(describe_invalid(option, invalid))
+    def __init__(self, option: str, invalid: List[InvalidId], rule: str = SPEAKER_ID_RULE) -> None:
+        super().__init__(describe_invalid(option, invalid, rule))
         self.invalid = invalid
+
+
+InvalidSpeakerIdsError = InvalidIdsError
+
+
+def check_id_options(
+    kind: IdKind, one: Optional[str], many: Optional[List[str]], skip_invalid: bool = False
+) -> List[InvalidId]:
+    """Check a module's options `<key>` and `<key>s`: exactly one set (null counts as unset, which the argument
+    spec lets through), and valid. skip_invalid (on_invalid: skip): the invalid ids of the list are returned, to
+    be left out, instead of raised; an invalid single id is always an error. Messages name positions and rules,
+    never the values."""
+    plural = kind.key + "s"
+    if one is None and many is None:
+        raise InvalidParameterError(f"one of {kind.key} and {plural} is required (a null value does not count)")
+    if one is not None:
+        problem = kind.problem(one)
+        if problem is not None:
+            raise InvalidParameterError(f"{kind.key} must be {kind.rule}; the value given {problem}.")
+    elif many is not None:
+        invalid = invalid_ids(many, kind)
+        if invalid and not skip_invalid:
+            raise InvalidIdsError(plural, invalid, kind.rule)
+        return invalid
+    return []
+
+
+SPEAKER_IDS = IdKind("speaker_id", speaker_id_problem, SPEAKER_ID_RULE)
+
+
+def invalid_speaker_ids(values: List[str]) -> List[InvalidId]:
+    """The ids of the list that are not speaker ids, in list order."""
+    return invalid_ids(values, SPEAKER_IDS)
 
 
 def check_speaker_ids(option: str, values: List[str]) -> None:
@@ -181,24 +230,42 @@ def check_speaker_ids(option: str, values: List[str]) -> None:
     them) and the rule each breaks, without their values."""
     invalid = invalid_speaker_ids(values)
     if invalid:
-        raise InvalidSpeakerIdsError(option, invalid)
+        raise InvalidIdsError(option, invalid, SPEAKER_ID_RULE)
 
 
 def check_speaker_options(
     speaker_id: Optional[str], speaker_ids: Optional[List[str]], skip_invalid: bool = False
-) -> List[InvalidSpeakerId]:
-    """Check the options `speaker_id` and `speaker_ids` of a module: exactly one set (null counts as unset,
-    which the argument spec lets through), and valid. skip_invalid (on_invalid: skip): the invalid ids of
-    speaker_ids are returned, to be left out, instead of raised; an invalid speaker_id is always an error."""
-    if speaker_id is None and speaker_ids is None:
-        raise InvalidParameterError("one of speaker_id and speaker_ids is required (a null value does not count)")
-    if speaker_id is not None:
-        check_speaker_id("speaker_id", speaker_id)
-    elif speaker_ids is not None:
-        if skip_invalid:
-            return invalid_speaker_ids(speaker_ids)
-        check_speaker_ids("speaker_ids", speaker_ids)
-    return []
+) -> List[InvalidId]:
+    """Check the options `speaker_id` and `speaker_ids` of a module (see check_id_options)."""
+    return check_id_options(SPEAKER_IDS, speaker_id, speaker_ids, skip_invalid)
+
+
+# Fraudster ids: generated by the service only (botocore's FraudsterId, marked sensitive).
+FRAUDSTER_ID_RULE = "'id#' followed by exactly 22 letters or digits (pattern ^id#[a-zA-Z0-9]{22}$)"
+FRAUDSTER_ID_LENGTH = 25
+
+
+def fraudster_id_problem(value: str) -> Optional[str]:
+    """Why value is not a fraudster id, in words that do not repeat the value; None if it is one."""
+    if _GENERATED_SPEAKER_ID.fullmatch(value) is not None:  # the same form as a generated speaker id
+        return None
+    if not value:
+        return "is empty"
+    if not value.startswith("id#"):
+        return "does not start with 'id#'"
+    if len(value) != FRAUDSTER_ID_LENGTH:
+        return f"has {len(value)} characters, not {FRAUDSTER_ID_LENGTH}"
+    return "has a character other than a letter or digit after 'id#'"
+
+
+FRAUDSTER_IDS = IdKind("fraudster_id", fraudster_id_problem, FRAUDSTER_ID_RULE)
+
+
+def check_fraudster_options(
+    fraudster_id: Optional[str], fraudster_ids: Optional[List[str]], skip_invalid: bool = False
+) -> List[InvalidId]:
+    """Check the options `fraudster_id` and `fraudster_ids` of a module (see check_id_options)."""
+    return check_id_options(FRAUDSTER_IDS, fraudster_id, fraudster_ids, skip_invalid)
 
 
 # A domain's description and tags (botocore's Description, TagKey and TagValue shapes).

@@ -111,6 +111,8 @@ class FakeVoiceID:
         status: int = 400,
         **fields: str,
     ) -> None:
+        """The next `times` calls of operation (about speaker_id, or a fraudster id, if given) are answered
+        code, without being carried out."""
         self.faults.setdefault((operation, speaker_id), []).extend([(code, status, fields)] * times)
 
     def lose_answers(self, operation: str, every: int = 1, how: str = "InternalServerException") -> None:
@@ -148,7 +150,8 @@ class FakeVoiceID:
         operation_model = _MODEL.operation_model(operation)
         validate_parameters(params, operation_model.input_shape)
         self.calls.append((operation, dict(params)))
-        for key in ((operation, params.get("SpeakerId")), (operation, None)):
+        target = params.get("SpeakerId") or params.get("FraudsterId")
+        for key in ((operation, target), (operation, None)):
             queued = self.faults.get(key)
             if queued:
                 code, status, fields = queued.pop(0)
@@ -202,6 +205,90 @@ class FakeVoiceID:
                 )
             self.speakers.remove(speaker)
             return self._answer("DeleteSpeaker", params, {})
+
+    # --- watchlists and fraudsters ------------------------------------------------------------------------
+    def add_watchlist(self, watchlist_id: str, name: str, default: bool = False) -> None:
+        self.watchlists.append(
+            {"WatchlistId": watchlist_id, "Name": name, "DefaultWatchlist": default, "DomainId": self.domain_id}
+        )
+
+    def add_fraudster(self, fraudster_id: str, watchlist_ids: List[str]) -> None:
+        self.fraudsters.append(
+            {
+                "GeneratedFraudsterId": fraudster_id,
+                "WatchlistIds": list(watchlist_ids),
+                "DomainId": self.domain_id,
+                "CreatedAt": _CREATED,
+            }
+        )
+
+    def find_fraudster(self, fraudster_id: str) -> Optional[Dict[str, Any]]:
+        for fraudster in self.fraudsters:
+            if fraudster["GeneratedFraudsterId"] == fraudster_id:
+                return fraudster
+        return None
+
+    def watchlists_of(self, fraudster_id: str) -> Optional[List[str]]:
+        """The fraudster's watchlist ids, sorted; None when it does not exist."""
+        fraudster = self.find_fraudster(fraudster_id)
+        return None if fraudster is None else sorted(fraudster["WatchlistIds"])
+
+    def _fraudster(self, operation: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        fraudster = self.find_fraudster(params["FraudsterId"])
+        if fraudster is None:
+            raise self._error(operation, "ResourceNotFoundException", "Fraudster not found", ResourceType="FRAUDSTER")
+        return fraudster
+
+    def _watchlist(self, operation: str, params: Dict[str, Any]) -> None:
+        if not any(watchlist["WatchlistId"] == params["WatchlistId"] for watchlist in self.watchlists):
+            raise self._error(operation, "ResourceNotFoundException", "Watchlist not found", ResourceType="WATCHLIST")
+
+    def describe_fraudster(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("DescribeFraudster", params)
+            fraudster = self._fraudster("DescribeFraudster", params)
+            answer = dict(fraudster, WatchlistIds=list(fraudster["WatchlistIds"]))
+            return self._answer("DescribeFraudster", params, {"Fraudster": answer})
+
+    def delete_fraudster(self, **params: Any) -> Dict[str, Any]:
+        with self.lock:
+            self._enter("DeleteFraudster", params)
+            self.fraudsters.remove(self._fraudster("DeleteFraudster", params))
+            return self._answer("DeleteFraudster", params, {})
+
+    def associate_fraudster(self, **params: Any) -> Dict[str, Any]:
+        """As the service: associating a fraudster with a watchlist it is in already changes nothing."""
+        with self.lock:
+            self._enter("AssociateFraudster", params)
+            fraudster = self._fraudster("AssociateFraudster", params)
+            self._watchlist("AssociateFraudster", params)
+            if params["WatchlistId"] not in fraudster["WatchlistIds"]:
+                fraudster["WatchlistIds"].append(params["WatchlistId"])
+            answer = dict(fraudster, WatchlistIds=list(fraudster["WatchlistIds"]))
+            return self._answer("AssociateFraudster", params, {"Fraudster": answer})
+
+    def disassociate_fraudster(self, **params: Any) -> Dict[str, Any]:
+        """As the emulator: a fraudster's last watchlist cannot be taken from it (ConflictException)."""
+        with self.lock:
+            self._enter("DisassociateFraudster", params)
+            fraudster = self._fraudster("DisassociateFraudster", params)
+            self._watchlist("DisassociateFraudster", params)
+            if params["WatchlistId"] in fraudster["WatchlistIds"]:
+                if len(fraudster["WatchlistIds"]) == 1:
+                    raise self._error(
+                        "DisassociateFraudster",
+                        "ConflictException",
+                        "a fraudster belongs to at least one watchlist",
+                        ConflictType="FRAUDSTER_MUST_BELONG_TO_AT_LEAST_ONE_WATCHLIST",
+                    )
+                fraudster["WatchlistIds"].remove(params["WatchlistId"])
+            answer = dict(fraudster, WatchlistIds=list(fraudster["WatchlistIds"]))
+            return self._answer("DisassociateFraudster", params, {"Fraudster": answer})
+
+    def fraudster_writes(self) -> List[Tuple[str, Dict[str, Any]]]:
+        """The fraudster writes carried out (answered or not), in order: (operation, params)."""
+        names = ("AssociateFraudster", "DisassociateFraudster", "DeleteFraudster")
+        return [(name, params) for name, params in self.succeeded if name in names]
 
     def writes(self) -> List[Dict[str, Any]]:
         """The OptOutSpeaker and DeleteSpeaker calls carried out (answered or not), in order."""
@@ -258,7 +345,12 @@ class FakeVoiceID:
     def list_fraudsters(self, **params: Any) -> Dict[str, Any]:
         with self.lock:
             self._enter("ListFraudsters", params)
-            return self._page("ListFraudsters", "FraudsterSummaries", self.fraudsters, params)
+            fraudsters = [
+                fraudster
+                for fraudster in self.fraudsters
+                if params.get("WatchlistId") is None or params["WatchlistId"] in fraudster["WatchlistIds"]
+            ]
+            return self._page("ListFraudsters", "FraudsterSummaries", fraudsters, params)
 
     def list_speakers(self, **params: Any) -> Dict[str, Any]:
         with self.lock:

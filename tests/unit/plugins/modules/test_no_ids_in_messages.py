@@ -16,6 +16,7 @@ from typing import List
 
 import pytest
 
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_fraudster
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_info
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
@@ -68,6 +69,14 @@ def many(*setups: Setup) -> Setup:
 
 
 BULK = [ENROLLED, DENIED, SLOW, UNREADABLE, ENROLLED, UNKNOWN_GENERATED]
+# Fraudsters (id# and 22 letters or digits), in watchlist W of the fake; the marker is in each id.
+FRAUDSTER_DENIED = "id#" + MARKER + "Denied" + "0" * (16 - len(MARKER))
+FRAUDSTER_UNREADABLE = "id#" + MARKER + "Unread" + "0" * (16 - len(MARKER))
+FRAUDSTER_IN_W = "id#" + MARKER + "InWatch" + "0" * (15 - len(MARKER))
+FRAUDSTER_MISSING = "id#" + MARKER + "Missing" + "0" * (15 - len(MARKER))
+WATCHLIST_W, WATCHLIST_V = "W" * 22, "V" * 22
+FRAUDSTERS = [FRAUDSTER_IN_W, FRAUDSTER_DENIED, FRAUDSTER_UNREADABLE, FRAUDSTER_MISSING, FRAUDSTER_IN_W]
+FRAUDSTER_INVALID = [f"id#{MARKER}", f"{MARKER}" * 5, f"id#{MARKER}!" + "A" * 16]
 # name, module main, arguments, fault setup, whether the task fails
 CASES = [
     pytest.param(
@@ -153,12 +162,60 @@ CASES = [
         id="info-one-denied",
     ),
     pytest.param(voiceid_speaker_info.main, {"speaker_id": INVALID[2]}, nothing, id="info-one-invalid"),
+    pytest.param(
+        voiceid_fraudster.main,
+        {"fraudster_ids": FRAUDSTERS, "watchlists": [WATCHLIST_V], "purge_watchlists": True},
+        many(
+            echoing("AssociateFraudster", "AccessDeniedException", FRAUDSTER_DENIED, 403),
+            echoing("DescribeFraudster", "AccessDeniedException", FRAUDSTER_UNREADABLE, 403),
+        ),
+        id="fraudster-bulk-denied-unreadable-missing",
+    ),
+    pytest.param(
+        voiceid_fraudster.main,
+        {"fraudster_ids": FRAUDSTERS, "state": "absent"},
+        many(
+            echoing("DeleteFraudster", "ConflictException", FRAUDSTER_DENIED, ConflictType="DOMAIN_NOT_ACTIVE"),
+            echoing("DescribeFraudster", "AccessDeniedException", FRAUDSTER_UNREADABLE, 403),
+        ),
+        id="fraudster-bulk-domain-wide-conflict-echoing-the-id",
+    ),
+    pytest.param(
+        voiceid_fraudster.main,
+        {"fraudster_ids": [FRAUDSTER_IN_W, *FRAUDSTER_INVALID], "state": "absent"},
+        nothing,
+        id="fraudster-bulk-invalid-ids",
+    ),
+    pytest.param(
+        voiceid_fraudster.main,
+        {"fraudster_ids": [*FRAUDSTER_INVALID, FRAUDSTER_DENIED], "on_invalid": "skip", "state": "absent"},
+        echoing("DeleteFraudster", "AccessDeniedException", FRAUDSTER_DENIED, 403),
+        id="fraudster-bulk-invalid-ids-skipped",
+    ),
+    pytest.param(
+        voiceid_fraudster.main,
+        {"fraudster_id": FRAUDSTER_DENIED, "state": "absent"},
+        echoing("DeleteFraudster", "AccessDeniedException", FRAUDSTER_DENIED, 403),
+        id="fraudster-one-denied",
+    ),
+    pytest.param(voiceid_fraudster.main, {"fraudster_id": FRAUDSTER_MISSING}, nothing, id="fraudster-one-unknown"),
+    pytest.param(
+        voiceid_fraudster.main,
+        {"fraudster_id": FRAUDSTER_UNREADABLE},
+        echoing("DescribeFraudster", "InternalServerException", FRAUDSTER_UNREADABLE, 500, times=100),
+        id="fraudster-one-failing-for-good",
+    ),
+    pytest.param(voiceid_fraudster.main, {"fraudster_id": FRAUDSTER_INVALID[1]}, nothing, id="fraudster-one-invalid"),
 ]
 
 
 @pytest.fixture
 def fake_service(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> FakeVoiceID:
     fake = FakeVoiceID(DOMAIN_ID, {ENROLLED: "ENROLLED", DENIED: "ENROLLED", SLOW: "ENROLLED"})
+    fake.add_watchlist(WATCHLIST_W, "default", default=True)
+    fake.add_watchlist(WATCHLIST_V, "vip")
+    for fraudster_id in (FRAUDSTER_DENIED, FRAUDSTER_UNREADABLE, FRAUDSTER_IN_W):
+        fake.add_fraudster(fraudster_id, [WATCHLIST_W])
     serve_client(monkeypatch, fake)
     return fake
 
@@ -191,7 +248,9 @@ def test_no_message_holds_a_speaker_id(
     assert failed or warning_texts(result) or (check_mode and "one-denied" in request.node.name), result
     for text in messages(result):
         assert MARKER not in text, text
-    if "speaker_ids" in module_args:  # the ids are there, in the structured keys (failures, invalid, speakers)
+    if (
+        "speaker_ids" in module_args or "fraudster_ids" in module_args
+    ):  # the ids are there, in the structured keys (failures, invalid, speakers)
         assert MARKER in json.dumps({key: value for key, value in result.items() if key not in ("msg", "warnings")})
 
 

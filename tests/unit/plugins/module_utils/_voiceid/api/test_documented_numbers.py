@@ -36,6 +36,7 @@ GUIDES = ("speakers_and_opt_out.rst", "bulk_opt_outs.rst")
 REQUIRED_ARGS: Dict[str, Dict[str, Any]] = {
     "voiceid_domain": {"name": "domain-1"},
     "voiceid_domain_info": {},
+    "voiceid_fraudster": {"domain_id": DOMAIN_ID, "fraudster_id": "id#" + "F" * 22},
     "voiceid_fraudster_info": {"domain_id": DOMAIN_ID},
     "voiceid_speaker": {"domain_id": DOMAIN_ID, "speaker_id": "customer-1"},
     "voiceid_speaker_info": {"domain_id": DOMAIN_ID},
