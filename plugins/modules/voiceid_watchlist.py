@@ -18,7 +18,8 @@ description:
     when its description differs from O(description). The name is never changed.
   - With O(state=absent), the watchlist is deleted (C(DeleteWatchlist)) if it exists. The module first reads
     whether it holds fraudsters (one page of C(ListFraudsters)). Voice ID does not delete a watchlist that holds
-    fraudsters (conflict type C(CANNOT_DELETE_NON_EMPTY_WATCHLIST)); the task then fails before any write.
+    fraudsters (conflict type C(CANNOT_DELETE_NON_EMPTY_WATCHLIST)); the task then fails before any write, unless
+    O(force) takes them out first.
   - Every domain has a default watchlist, which Voice ID can neither delete nor change. A task that would delete
     it, or change its description, fails before any write.
   - A domain holds at most 3 watchlists, the default one included (Voice ID's default quota). A creation beyond
@@ -46,6 +47,25 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - With O(state=absent), take the watchlist's fraudsters out of it before deleting it, as Voice ID requires.
+        The module lists them (C(ListFraudsters)) and reads each one (C(DescribeFraudster)). A fraudster that
+        belongs to another watchlist too is disassociated from this one (C(DisassociateFraudster)) and stays in
+        the others.
+      - B(A fraudster that belongs to this watchlist only is deleted) (C(DeleteFraudster)), as Voice ID keeps no
+        fraudster outside a watchlist. That erases its voiceprint, for good. To keep such a fraudster, add it to
+        another watchlist first (M(speakerops.voiceid.voiceid_fraudster)).
+      - RV(disassociated_fraudster_ids) and RV(deleted_fraudster_ids) say which fraudsters were taken out how, and
+        the task's C(msg) how many. In check mode they say what the task would do, and nothing is changed.
+      - When a fraudster cannot be taken out, the watchlist is not deleted and the task fails; RV(failures) names
+        those fraudsters, and the others stay taken out. Running the task again takes out the rest.
+      - Fraudsters are changed one after another, at the rates of O(request_rates); each write is journaled
+        (O(journal)) and, when its answer is lost, confirmed by C(DescribeFraudster), as
+        M(speakerops.voiceid.voiceid_fraudster) does.
+      - Has no effect with O(state=present), or on a watchlist that holds no fraudster.
+    type: bool
+    default: false
   request_rates:
     suboptions:
       list_domains:
@@ -68,6 +88,16 @@ options:
         type: float
       delete_watchlist:
         description: Requests per second of C(DeleteWatchlist); AWS publishes no quota for it, the default is 2.
+        type: float
+      describe_fraudster:
+        description: Requests per second of C(DescribeFraudster), called with O(force); the default quota is 10.
+        type: float
+      disassociate_fraudster:
+        description: Requests per second of C(DisassociateFraudster), called with O(force); AWS publishes no quota
+          for it, the default is 2.
+        type: float
+      delete_fraudster:
+        description: Requests per second of C(DeleteFraudster), called with O(force); the default quota is 10.
         type: float
 notes:
   - A write whose answer is lost (an internal server error, a read timeout or a connection closed after the
@@ -118,6 +148,23 @@ EXAMPLES = r"""
     domain_name: contact-center
     name: chargeback-fraud
     state: absent
+
+- name: Retire a watchlist that holds fraudsters; those in no other watchlist are deleted with it
+  speakerops.voiceid.voiceid_watchlist:
+    domain_name: contact-center
+    name: vip-fraud
+    state: absent
+    force: true
+  register: retired
+
+- name: Keep which fraudsters were deleted (erased) and which only left the watchlist
+  ansible.builtin.copy:
+    content: >-
+      {{ {'deleted': retired.deleted_fraudster_ids, 'disassociated': retired.disassociated_fraudster_ids}
+         | to_nice_json }}
+    dest: exports/retired-watchlist.json
+    mode: "0600"
+  delegate_to: localhost
 """
 
 RETURN = r"""
@@ -173,6 +220,41 @@ answer_lost:
   returned: with O(state=absent), when the answer to the deletion was lost
   type: bool
   sample: true
+disassociated_fraudster_ids:
+  description:
+    - With O(force), the fraudsters taken out of the watchlist that stay in their other watchlists (in check
+      mode, those the task would take out).
+  returned: with O(force), when the watchlist held fraudsters
+  type: list
+  elements: str
+  sample: ["id#AbCdEfGhIjKlMnOpQrStUv"]
+deleted_fraudster_ids:
+  description:
+    - With O(force), the fraudsters deleted because the watchlist was their only one (in check mode, those the
+      task would delete).
+  returned: with O(force), when the watchlist held fraudsters
+  type: list
+  elements: str
+  sample: ["id#ZyXwVuTsRqPoNmLkJiHgFe"]
+failures:
+  description:
+    - With O(force), the fraudsters that could not be taken out of the watchlist, which was then not deleted.
+  returned: with O(force), when the watchlist held fraudsters
+  type: list
+  elements: dict
+  contains:
+    fraudster_id:
+      description: The fraudster's id.
+      type: str
+      sample: id#AbCdEfGhIjKlMnOpQrStUv
+    code:
+      description: The error code of the service's answer.
+      type: str
+      sample: AccessDeniedException
+    message:
+      description: The service's message.
+      type: str
+      sample: User is not authorized to perform voiceid:DeleteFraudster
 summary:
   description:
     - How the run went with the service.
@@ -218,6 +300,9 @@ OPERATIONS = (
     "create_watchlist",
     "update_watchlist",
     "delete_watchlist",
+    "describe_fraudster",
+    "disassociate_fraudster",
+    "delete_fraudster",
 )
 
 
@@ -227,7 +312,9 @@ def check_options(params: Dict[str, Any]) -> WantedWatchlist:
     check_watchlist_name("name", params["name"])
     if params["description"] is not None:
         check_watchlist_description("description", params["description"])
-    return WantedWatchlist(name=params["name"], state=params["state"], description=params["description"])
+    return WantedWatchlist(
+        name=params["name"], state=params["state"], description=params["description"], force=params["force"]
+    )
 
 
 def main() -> None:
@@ -237,6 +324,7 @@ def main() -> None:
                 "name": {"type": "str", "required": True},
                 "description": {"type": "str"},
                 "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+                "force": {"type": "bool", "default": False},
             }
         ),
         JOURNAL_SPEC,
@@ -279,6 +367,9 @@ def main() -> None:
         lost = journal.lost()
         if lost is not None:
             module.warn(lost)
+        taken_out = outcome.taken_out_text(module.check_mode)
+        if taken_out is not None:
+            module.exit_json(msg=taken_out, diff=outcome.diff(), summary=client.request_counts(), **outcome.result())
         module.exit_json(diff=outcome.diff(), summary=client.request_counts(), **outcome.result())
 
 

@@ -11,6 +11,7 @@ report."""
 
 from __future__ import annotations
 
+import collections
 import functools
 import uuid
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from ..api.errors import VoiceIDError
 from ..api.errors import journal_unwritable
 from ..api.operations import WATCHLISTS_PER_DOMAIN
 from ..api.watchlist_client import WatchlistClient
+from ..fraudsters.takeout import TakeOutResult
+from ..fraudsters.takeout import take_out_of_watchlist
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
 from ..rules import InvalidParameterError
@@ -35,6 +38,7 @@ from .facts import watchlist_facts
 from .plan import ABSENT
 from .plan import CREATE
 from .plan import DELETE
+from .plan import TAKE_OUT
 from .plan import UPDATE
 from .plan import WantedWatchlist
 from .plan import WatchlistFacts
@@ -47,6 +51,10 @@ from .plan import predicted
 T = TypeVar("T")
 
 
+def fraudsters(count: int) -> str:
+    return f"{count} fraudster" if count == 1 else f"{count} fraudsters"
+
+
 @dataclass
 class WatchlistOutcome:
     before: Optional[WatchlistFacts]
@@ -54,10 +62,11 @@ class WatchlistOutcome:
     writes: List[str] = field(default_factory=list)  # the API calls that changed something, in order
     planned: bool = False  # check mode: the plan would change something
     answer_lost: bool = False  # the deletion was done, its answer lost (see delete_confirmed)
+    taken_out: Optional[TakeOutResult] = None  # force: the fraudsters taken out (check mode: would be)
 
     @property
     def changed(self) -> bool:
-        return self.planned or bool(self.writes)
+        return self.planned or bool(self.writes) or (self.taken_out is not None and self.taken_out.changed)
 
     def result(self) -> Dict[str, Any]:
         result: Dict[str, Any] = {
@@ -66,7 +75,23 @@ class WatchlistOutcome:
         }
         if self.answer_lost:
             result["answer_lost"] = True
+        if self.taken_out is not None:
+            result["disassociated_fraudster_ids"] = list(self.taken_out.disassociated)
+            result["deleted_fraudster_ids"] = list(self.taken_out.deleted)
+            result["failures"] = list(self.taken_out.failures)
         return result
+
+    def taken_out_text(self, check_mode: bool) -> Optional[str]:
+        """What taking the fraudsters out did (or would do), in counts: for msg (never an id)."""
+        taken = self.taken_out
+        if taken is None or self.before is None:
+            return None
+        verb = "would take" if check_mode else "took"
+        return (
+            f"{verb} {fraudsters(len(taken.disassociated) + len(taken.deleted))} out of watchlist"
+            f" {self.before.get('watchlist_id')}: {len(taken.disassociated)} disassociated (they"
+            f" stay in their other watchlists), {len(taken.deleted)} deleted (it was their only watchlist)"
+        )
 
     def diff(self) -> Dict[str, Any]:
         return {"before": diff_view(self.before), "after": diff_view(self.after)}
@@ -214,6 +239,29 @@ class Journaled:
         return result
 
 
+def take_out(
+    client: WatchlistClient, domain_id: str, outcome: WatchlistOutcome, check_mode: bool, journal: AnyJournal
+) -> TakeOutResult:
+    """Every fraudster of the watchlist taken out of it (fraudsters/takeout.py), before its forced deletion.
+    Raises WatchlistChangeError, the watchlist left in place, when one could not be taken out or the run stopped
+    (outcome.taken_out says which were and which failed, by id; the message only counts and codes)."""
+    if outcome.before is None:
+        raise AssertionError("before is set by the plan")
+    watchlist_id = str(outcome.before["watchlist_id"])
+    outcome.taken_out = taken = take_out_of_watchlist(client, domain_id, watchlist_id, check_mode, journal)
+    if not taken.failures and taken.abort is None:
+        return taken
+    codes = collections.Counter(str(failure.get("code")) for failure in taken.failures)
+    problems = [f"{count} {code}" for code, count in sorted(codes.items())]
+    if taken.abort is not None:
+        problems.append(f"the run stopped at {taken.abort.code}")
+    raise WatchlistChangeError(
+        f"{fraudsters(len(taken.failures))} could not be taken out of watchlist {watchlist_id} ({', '.join(problems)};"
+        f" see failures), so it was not deleted. The task {outcome.taken_out_text(check_mode)}",
+        outcome,
+    )
+
+
 def quota_warning(plan: WatchlistPlan, count: int) -> List[str]:
     """A warning before a creation the default quota refuses."""
     if CREATE not in plan.calls or count < WATCHLISTS_PER_DOMAIN:
@@ -268,16 +316,28 @@ class WatchlistRun:
         outcome = WatchlistOutcome(before=before, after=before)
         self.warnings.extend(quota_warning(plan, count))
         if self.check_mode:
+            if TAKE_OUT in plan.calls:
+                outcome.taken_out = take_out(self.client, self.domain_id, outcome, True, self.journal)
             outcome.planned = plan.changed
             outcome.after = predicted(before, plan, self.wanted.name, self.domain_id)
             return outcome
+        try:
+            self._act(plan, outcome)
+        except VoiceIDError as error:
+            if outcome.taken_out is None or not outcome.taken_out.changed:
+                raise
+            raise WatchlistChangeError(f"{error} (after the task {outcome.taken_out_text(False)})", outcome) from error
+        return outcome
+
+    def _act(self, plan: WatchlistPlan, outcome: WatchlistOutcome) -> None:
         if CREATE in plan.calls:
             self._create(plan, outcome)
         elif UPDATE in plan.calls:
             self._update(plan, outcome)
         elif DELETE in plan.calls:
+            if TAKE_OUT in plan.calls:
+                outcome.taken_out = take_out(self.client, self.domain_id, outcome, False, self.journal)
             self._delete(outcome)
-        return outcome
 
     def _create(self, plan: WatchlistPlan, outcome: WatchlistOutcome) -> None:
         token = str(uuid.uuid4())  # one token for every attempt of this request: a retry creates one watchlist

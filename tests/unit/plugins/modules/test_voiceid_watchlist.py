@@ -20,7 +20,9 @@ from botocore.stub import Stubber
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.limits import MAX_ATTEMPTS
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_watchlist
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import record_api_calls
+from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
 from ansible_collections.speakerops.voiceid.tests.unit.support.running import CHECK_MODES
 from ansible_collections.speakerops.voiceid.tests.unit.support.running import ModuleRunner
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import CREATED
@@ -489,3 +491,88 @@ def test_writes_are_journaled(voiceid: Stubber, run_module: ModuleRunner, tmp_pa
     deleted = [line for line in lines if line["event"] == "done" and line["operation"] == "DeleteWatchlist"]
     assert deleted[0]["answer_lost"] is True
     assert {line.get("name") for line in lines if line["event"] in ("sent", "done")} == {NAME}
+
+
+# --- force: the fraudsters taken out first (fraudsters/takeout.py), against the in-memory service --------------
+
+ONLY_HERE = "id#pii7QFraudster00000001"  # in the watchlist only: deleted with it
+ALSO_DEFAULT = "id#pii7QFraudster00000002"  # in the default watchlist too: disassociated, kept
+ELSEWHERE = "id#pii7QFraudster00000003"  # in the default watchlist only: not touched
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> FakeVoiceID:
+    service = FakeVoiceID(DOMAIN_ID, {})
+    service.add_watchlist(DEFAULT_ID, "Default", default=True)
+    service.add_watchlist(WATCHLIST_ID, NAME)
+    service.add_fraudster(ONLY_HERE, [WATCHLIST_ID])
+    service.add_fraudster(ALSO_DEFAULT, [DEFAULT_ID, WATCHLIST_ID])
+    service.add_fraudster(ELSEWHERE, [DEFAULT_ID])
+    serve_client(monkeypatch, service)
+    return service
+
+
+@pytest.mark.parametrize("check_mode", CHECK_MODES)
+def test_force_takes_the_fraudsters_out_then_deletes(
+    fake: FakeVoiceID, run_module: ModuleRunner, check_mode: bool
+) -> None:
+    result, failed = run_module(main, args(state="absent", force=True), check_mode=check_mode, diff=True)
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert result["deleted_fraudster_ids"] == [ONLY_HERE]
+    assert result["disassociated_fraudster_ids"] == [ALSO_DEFAULT]
+    assert result["failures"] == []
+    verb = "would take" if check_mode else "took"
+    assert result["msg"] == (
+        f"{verb} 2 fraudsters out of watchlist {WATCHLIST_ID}: 1 disassociated (they stay in their other"
+        " watchlists), 1 deleted (it was their only watchlist)"
+    )
+    assert "pii7Q" not in messages(result)
+    assert result["diff"]["after"] == {}
+    if check_mode:
+        assert fake.fraudster_writes() == [] and not fake.calls_to("DeleteWatchlist")
+        assert len(fake.watchlists) == 2
+    else:
+        assert [(name, params.get("FraudsterId")) for name, params in fake.fraudster_writes()] in (
+            [("DeleteFraudster", ONLY_HERE), ("DisassociateFraudster", ALSO_DEFAULT)],
+            [("DisassociateFraudster", ALSO_DEFAULT), ("DeleteFraudster", ONLY_HERE)],
+        )
+        assert fake.watchlists_of(ONLY_HERE) is None
+        assert fake.watchlists_of(ALSO_DEFAULT) == [DEFAULT_ID]
+        assert fake.watchlists_of(ELSEWHERE) == [DEFAULT_ID]
+        assert [item["WatchlistId"] for item in fake.watchlists] == [DEFAULT_ID]
+
+
+def test_force_keeps_the_watchlist_when_a_fraudster_cannot_be_taken_out(
+    fake: FakeVoiceID, run_module: ModuleRunner
+) -> None:
+    fake.add_fault("DeleteFraudster", "AccessDeniedException", speaker_id=ONLY_HERE, status=403)
+
+    result, failed = run_module(main, args(state="absent", force=True))
+
+    assert failed
+    assert result["changed"] is True  # the other fraudster was taken out
+    assert result["disassociated_fraudster_ids"] == [ALSO_DEFAULT]
+    assert result["deleted_fraudster_ids"] == []
+    assert [(failure["fraudster_id"], failure["code"]) for failure in result["failures"]] == [
+        (ONLY_HERE, "AccessDeniedException")
+    ]
+    assert result["msg"].startswith(
+        f"1 fraudster could not be taken out of watchlist {WATCHLIST_ID} (1 AccessDeniedException; see failures),"
+        " so it was not deleted"
+    )
+    assert "pii7Q" not in messages(result)
+    assert not fake.calls_to("DeleteWatchlist")
+    assert fake.watchlists_of(ONLY_HERE) == [WATCHLIST_ID]
+
+
+def test_force_on_an_empty_watchlist_only_deletes_it(fake: FakeVoiceID, run_module: ModuleRunner) -> None:
+    fake.fraudsters = [fraudster for fraudster in fake.fraudsters if fraudster["GeneratedFraudsterId"] == ELSEWHERE]
+
+    result, failed = run_module(main, args(state="absent", force=True))
+
+    assert not failed, result
+    assert result["changed"] is True
+    assert "deleted_fraudster_ids" not in result and "msg" not in result
+    assert [operation for operation, _params in fake.calls] == ["ListWatchlists", "ListFraudsters", "DeleteWatchlist"]
