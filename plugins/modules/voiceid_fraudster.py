@@ -302,7 +302,7 @@ answers_lost:
 failures:
   description:
     - The fraudsters that could not be brought to the state, and why. A fraudster with some of its writes made
-      before one failed is here (and RV(diff) shows what was made); no id is in both this and
+      before one failed is here, its writes made in RV(failures[].writes_made); no id is in both this and
       RV(changed_fraudster_ids).
   returned: with O(fraudster_ids)
   type: list
@@ -320,6 +320,22 @@ failures:
       description: The error code and the service's message (and the conflict or resource type).
       type: str
       sample: "ResourceNotFoundException: no fraudster has this id in the domain (resource type FRAUDSTER)"
+    writes_made:
+      description:
+        - The writes made for this fraudster before one failed (its associations, when a disassociation
+          failed), in order; the service carried them out. Absent when none was made.
+      type: list
+      elements: dict
+      returned: when some of the fraudster's writes were made
+      contains:
+        operation:
+          description: The API operation.
+          type: str
+          sample: AssociateFraudster
+        watchlist_id:
+          description: The watchlist it associated or disassociated.
+          type: str
+          sample: VipWatchlist0000000001
 diff:
   description:
     - In diff mode, each fraudster a write changed (in check mode, would change), by id, with its watchlist ids

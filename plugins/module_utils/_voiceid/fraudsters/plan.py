@@ -36,6 +36,7 @@ from typing import Tuple
 
 from ..api.errors import ApiError
 from ..api.errors import redact
+from ..api.operations import api_name
 
 Facts = Dict[str, Any]
 Membership = Optional[AbstractSet[str]]
@@ -162,6 +163,14 @@ class FraudsterRecord:
         self.settled = True
 
 
+def _write_made(call: Call) -> Dict[str, Any]:
+    """A write of a failed fraudster that was made: the service's operation name, and its watchlist."""
+    made: Dict[str, Any] = {"operation": api_name(call.operation)}
+    if call.watchlist_id is not None:
+        made["watchlist_id"] = call.watchlist_id
+    return made
+
+
 def request_facts(domain_id: str, fraudster_id: str) -> Facts:
     """Only what the request says of a fraudster: its id and the domain."""
     return {"generated_fraudster_id": fraudster_id, "domain_id": domain_id}
@@ -202,12 +211,23 @@ class RunResult:
         return any(record.done for record in self.records)
 
     @property
-    def failures(self) -> List[Dict[str, str]]:
-        return [
-            {"fraudster_id": record.fraudster_id, "code": record.failure.code, "message": record.failure.describe()}
-            for record in self.records
-            if record.failure is not None
-        ]
+    def failures(self) -> List[Dict[str, Any]]:
+        """Each fraudster that failed, and why; one whose earlier writes were made before a later one failed
+        names them in writes_made (operation, watchlist_id), so that the record has every write carried out
+        whether or not the task runs in diff mode."""
+        failures: List[Dict[str, Any]] = []
+        for record in self.records:
+            if record.failure is None:
+                continue
+            entry: Dict[str, Any] = {
+                "fraudster_id": record.fraudster_id,
+                "code": record.failure.code,
+                "message": record.failure.describe(),
+            }
+            if record.done:
+                entry["writes_made"] = [_write_made(call) for call in record.done]
+            failures.append(entry)
+        return failures
 
     @property
     def failed_codes(self) -> List[str]:
@@ -289,7 +309,7 @@ class RunResult:
                 else ""
             )
             if partly:
-                rest += f" {partly} of the failed had some of their writes made (see diff and fraudsters)."
+                rest += f" {partly} of the failed had some of their writes made (see writes_made in failures)."
             parts.append(
                 f"{len(failures)} of {total} fraudsters in {where} could not be {verb}: {by_code} (see failures).{rest}"
             )

@@ -288,3 +288,26 @@ def test_take_out_reports_a_failure_and_goes_on(fake: FakeVoiceID) -> None:
     assert [failure["fraudster_id"] for failure in result.failures] == [IN_TWO]
     assert result.deleted == [ONLY_VIP] and result.disassociated == []
     assert fake.watchlists_of(IN_TWO) == [DEFAULT, VIP]
+
+
+def test_a_fraudster_whose_later_write_fails_names_the_writes_made(fake: FakeVoiceID, run_module: ModuleRunner) -> None:
+    """The association was carried out before the disassociation failed: the failure entry says so, without diff
+    mode, and the message counts it without naming the fraudster."""
+    fake.add_fault("DisassociateFraudster", "AccessDeniedException", speaker_id=ONLY_DEFAULT, status=403)
+    result, failed = run_module(
+        main, args(fraudster_ids=[ONLY_DEFAULT, ONLY_VIP], watchlists=[VIP], purge_watchlists=True)
+    )
+    assert failed
+    assert result["failures"] == [
+        {
+            "fraudster_id": ONLY_DEFAULT,
+            "code": "AccessDeniedException",
+            "message": result["failures"][0]["message"],
+            "writes_made": [{"operation": "AssociateFraudster", "watchlist_id": VIP}],
+        }
+    ]
+    assert fake.watchlists_of(ONLY_DEFAULT) == sorted([DEFAULT, VIP])  # the emulated state agrees
+    assert writes(fake) == [("AssociateFraudster", ONLY_DEFAULT, VIP)]
+    assert "1 of the failed had some of their writes made (see writes_made in failures)" in result["msg"]
+    assert ONLY_DEFAULT not in result["msg"]
+    assert result["changed"] and result["changed_fraudster_ids"] == []
