@@ -252,9 +252,9 @@ failures:
       type: str
       sample: AccessDeniedException
     message:
-      description: The service's message.
+      description: The error code and the service's message (and the conflict or resource type).
       type: str
-      sample: User is not authorized to perform voiceid:DeleteFraudster
+      sample: "AccessDeniedException: User is not authorized to perform voiceid:DeleteFraudster"
 summary:
   description:
     - How the run went with the service.
