@@ -60,9 +60,9 @@ options:
         the task's C(msg) how many. In check mode they say what the task would do, and nothing is changed.
       - When a fraudster cannot be taken out, the watchlist is not deleted and the task fails; RV(failures) names
         those fraudsters, and the others stay taken out. Running the task again takes out the rest.
-      - Fraudsters are changed one after another, at the rates of O(request_rates); each write is journaled
-        (O(journal)) and, when its answer is lost, confirmed by C(DescribeFraudster), as
-        M(speakerops.voiceid.voiceid_fraudster) does.
+      - Fraudsters are changed at the rates of O(request_rates); each write is journaled (O(journal), its lines
+        with C(fraudster_id) and C(watchlist_id)) and, when its answer is lost, confirmed by C(DescribeFraudster),
+        as M(speakerops.voiceid.voiceid_fraudster) does.
       - Has no effect with O(state=present), or on a watchlist that holds no fraudster.
     type: bool
     default: false

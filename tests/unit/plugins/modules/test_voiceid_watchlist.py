@@ -514,9 +514,12 @@ def fake(monkeypatch: pytest.MonkeyPatch, sleeps: List[float]) -> FakeVoiceID:
 
 @pytest.mark.parametrize("check_mode", CHECK_MODES)
 def test_force_takes_the_fraudsters_out_then_deletes(
-    fake: FakeVoiceID, run_module: ModuleRunner, check_mode: bool
+    fake: FakeVoiceID, run_module: ModuleRunner, check_mode: bool, tmp_path: Any
 ) -> None:
-    result, failed = run_module(main, args(state="absent", force=True), check_mode=check_mode, diff=True)
+    journal = tmp_path / "journal.jsonl"
+    result, failed = run_module(
+        main, args(state="absent", force=True, journal=str(journal)), check_mode=check_mode, diff=True
+    )
 
     assert not failed, result
     assert result["changed"] is True
@@ -542,6 +545,16 @@ def test_force_takes_the_fraudsters_out_then_deletes(
         assert fake.watchlists_of(ALSO_DEFAULT) == [DEFAULT_ID]
         assert fake.watchlists_of(ELSEWHERE) == [DEFAULT_ID]
         assert [item["WatchlistId"] for item in fake.watchlists] == [DEFAULT_ID]
+    # Every write journaled: the fraudsters' (by fraudster_id), then the watchlist's deletion; none in check mode.
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    done = [(line["operation"], line.get("fraudster_id")) for line in lines if line["event"] == "done"]
+    sent = [(line["operation"], line.get("fraudster_id")) for line in lines if line["event"] == "sent"]
+    if check_mode:
+        assert sent == done == []
+    else:
+        assert sent == done
+        assert sorted(done[:2]) == [("DeleteFraudster", ONLY_HERE), ("DisassociateFraudster", ALSO_DEFAULT)]
+        assert done[2:] == [("DeleteWatchlist", None)]
 
 
 def test_force_keeps_the_watchlist_when_a_fraudster_cannot_be_taken_out(
