@@ -104,7 +104,8 @@ options:
         Each line is written and flushed to disk (C(fsync)) before the run goes on.
       - Each line has C(time) (ISO 8601, UTC), C(run) (an id of this task's run), C(event), C(operation) (the
         API operation, for example C(OptOutSpeaker)), C(domain_id) and, for speakers, C(speaker_id) as sent
-        (in M(speakerops.voiceid.voiceid_domain), C(name), the domain's).
+        (in M(speakerops.voiceid.voiceid_domain), C(name), the domain's; in M(speakerops.voiceid.voiceid_watchlist),
+        C(watchlist_id) and C(name), the watchlist's).
         Events are C(start) (the module, the state, the counts requested; no speaker id), C(sent) (written
         before a write request leaves), C(done) (the service confirmed the write), C(failed) (with C(error),
         the error code), C(progress) (counts so far, about every 10 seconds) and C(end) (the run's counts).

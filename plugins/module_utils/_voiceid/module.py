@@ -101,7 +101,7 @@ class VoiceIDModule(AnsibleAWSModule):
     def watchlist_client(
         self, limiter: Optional[RateLimiter] = None, retry: Optional[RetryPolicy] = None
     ) -> WatchlistClient:
-        """The same, with the calls that read, create, change and delete watchlists and fraudsters."""
+        """The same, with the calls that create, change and delete watchlists and move and delete fraudsters."""
         return WatchlistClient(self._boto_client(), retry=retry, limiter=limiter)
 
     def explain(self, api_error: ApiError) -> str:

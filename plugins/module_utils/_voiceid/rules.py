@@ -35,6 +35,9 @@ DOMAIN_NAME_RULE = (
     " '_' or '-' (pattern ^[a-zA-Z0-9][a-zA-Z0-9_-]*$)"
 )
 
+# A watchlist's name: botocore's WatchlistName has DomainName's length and pattern (both marked sensitive).
+WATCHLIST_NAME_RULE = DOMAIN_NAME_RULE
+
 MAX_ID_LENGTH = 256
 
 _DOMAIN_ID = re.compile(r"[a-zA-Z0-9]{22}")
@@ -84,6 +87,15 @@ def check_watchlist_id(option: str, value: str) -> None:
 def check_domain_name(option: str, value: str) -> None:
     if not is_valid_domain_name(value):
         raise InvalidParameterError(f"{option} must be {DOMAIN_NAME_RULE}; the value given {_describe_length(value)}.")
+
+
+def check_watchlist_name(option: str, value: str) -> None:
+    """Raise InvalidParameterError naming the option and the rule unless value is a watchlist name; the message
+    never repeats the value (the service marks watchlist names sensitive)."""
+    if not is_valid_domain_name(value):
+        raise InvalidParameterError(
+            f"{option} must be {WATCHLIST_NAME_RULE}; the value given {_describe_length(value)}."
+        )
 
 
 def check_domain_options(domain_id: Optional[str], domain_name: Optional[str]) -> None:
@@ -293,6 +305,18 @@ def check_description(option: str, value: str) -> None:
         raise InvalidParameterError(f"{option} must be {DESCRIPTION_RULE}; it has {len(value)} characters.")
     if not _allowed(value, _PUNCTUATION | {"%"}):
         raise InvalidParameterError(f"{option} must be {DESCRIPTION_RULE}; it has a character outside that set.")
+
+
+def check_watchlist_description(option: str, value: str) -> None:
+    """Raise InvalidParameterError unless value is a watchlist description (botocore's WatchlistDescription, the
+    domain's Description rule). Unlike a domain's, it cannot be empty: UpdateWatchlist has no way to remove a
+    description."""
+    if not value:
+        raise InvalidParameterError(
+            f"{option} must be {DESCRIPTION_RULE}; it is empty, and Voice ID cannot remove a watchlist's"
+            " description (leave the option out to keep the current one)."
+        )
+    check_description(option, value)
 
 
 def check_tags(option: str, tags: Mapping[str, str]) -> None:

@@ -285,6 +285,21 @@ class FakeVoiceID:
             answer = dict(fraudster, WatchlistIds=list(fraudster["WatchlistIds"]))
             return self._answer("DisassociateFraudster", params, {"Fraudster": answer})
 
+    def delete_watchlist(self, **params: Any) -> Dict[str, Any]:
+        """As the emulator: a watchlist that holds fraudsters is not deleted (ConflictException)."""
+        with self.lock:
+            self._enter("DeleteWatchlist", params)
+            self._watchlist("DeleteWatchlist", params)
+            if any(params["WatchlistId"] in fraudster["WatchlistIds"] for fraudster in self.fraudsters):
+                raise self._error(
+                    "DeleteWatchlist",
+                    "ConflictException",
+                    "the watchlist holds fraudsters",
+                    ConflictType="CANNOT_DELETE_NON_EMPTY_WATCHLIST",
+                )
+            self.watchlists = [item for item in self.watchlists if item["WatchlistId"] != params["WatchlistId"]]
+            return self._answer("DeleteWatchlist", params, {})
+
     def fraudster_writes(self) -> List[Tuple[str, Dict[str, Any]]]:
         """The fraudster writes carried out (answered or not), in order: (operation, params)."""
         names = ("AssociateFraudster", "DisassociateFraudster", "DeleteFraudster")

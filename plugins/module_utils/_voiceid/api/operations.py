@@ -66,11 +66,13 @@ def api_name(operation: str) -> str:
 
 # The most items a listing holds, from "Amazon Connect Voice ID service quotas" in the Amazon Connect
 # administrator guide: 3 domains per account and region, at most 100,000 speakers and 500 fraudsters per domain.
-# AWS publishes no quota of watchlists; a watchlist holds fraudsters, so the fraudsters' quota bounds them too.
+# The same guide gives 3 watchlists per domain, the default watchlist included (voiceid_watchlist warns before a
+# creation beyond it); the listing of watchlists keeps the fraudsters' bound, which is far above it.
 # Quotas can be raised: the bound of the pages allows QUOTA_HEADROOM times these (pagination.py).
 DOMAINS_PER_ACCOUNT = 3
 SPEAKERS_PER_DOMAIN = 100_000
 FRAUDSTERS_PER_DOMAIN = 500
+WATCHLISTS_PER_DOMAIN = 3
 
 # AWS publishes quotas for the speaker and domain operations: 10, 5 and 2 per second ("Voice ID quotas" in
 # the Amazon Connect administrator guide; CreateDomain, UpdateDomain and DeleteDomain share the domain

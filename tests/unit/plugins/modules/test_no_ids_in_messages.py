@@ -20,6 +20,7 @@ from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_fraud
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_info
 from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_speaker_optout
+from ansible_collections.speakerops.voiceid.plugins.modules import voiceid_watchlist
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import serve_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.compat import warning_texts
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
@@ -77,6 +78,16 @@ FRAUDSTER_MISSING = "id#" + MARKER + "Missing" + "0" * (15 - len(MARKER))
 WATCHLIST_W, WATCHLIST_V = "W" * 22, "V" * 22
 FRAUDSTERS = [FRAUDSTER_IN_W, FRAUDSTER_DENIED, FRAUDSTER_UNREADABLE, FRAUDSTER_MISSING, FRAUDSTER_IN_W]
 FRAUDSTER_INVALID = [f"id#{MARKER}", f"{MARKER}" * 5, f"id#{MARKER}!" + "A" * 16]
+# voiceid_watchlist: a watchlist whose name is a marker too (names are sensitive), holding one fraudster only.
+WATCHLIST_MARKED, MARKED_NAME = "M" * 22, f"{MARKER}-watchlist"
+FRAUDSTER_ONLY_MARKED = "id#" + MARKER + "OnlyM" + "0" * (17 - len(MARKER))
+
+
+def marked_watchlist(fake: FakeVoiceID) -> None:
+    fake.add_watchlist(WATCHLIST_MARKED, MARKED_NAME)
+    fake.add_fraudster(FRAUDSTER_ONLY_MARKED, [WATCHLIST_MARKED])
+
+
 # name, module main, arguments, fault setup, whether the task fails
 CASES = [
     pytest.param(
@@ -206,6 +217,19 @@ CASES = [
         id="fraudster-one-failing-for-good",
     ),
     pytest.param(voiceid_fraudster.main, {"fraudster_id": FRAUDSTER_INVALID[1]}, nothing, id="fraudster-one-invalid"),
+    pytest.param(
+        voiceid_watchlist.main,
+        {"name": MARKED_NAME, "state": "absent", "force": True},
+        many(marked_watchlist, echoing("DeleteFraudster", "AccessDeniedException", FRAUDSTER_ONLY_MARKED, 403)),
+        id="watchlist-force-one-denied",
+    ),
+    pytest.param(
+        voiceid_watchlist.main,
+        {"name": MARKED_NAME, "state": "absent"},
+        marked_watchlist,
+        id="watchlist-holding-fraudsters",
+    ),
+    pytest.param(voiceid_watchlist.main, {"name": f"{MARKER} name"}, nothing, id="watchlist-invalid-name"),
 ]
 
 

@@ -85,6 +85,24 @@ def test_description_rule(value: str, valid: bool) -> None:
             ids.check_description("description", value)
 
 
+@pytest.mark.parametrize("value, valid", [("", False), ("x" * 1024, True), ("x" * 1025, False), ("a, b", False)])
+def test_watchlist_description_rule_is_the_domains_without_empty(value: str, valid: bool) -> None:
+    """botocore's WatchlistDescription is the domain's Description shape; UpdateWatchlist cannot remove one."""
+    if valid:
+        ids.check_watchlist_description("description", value)
+    else:
+        with pytest.raises(ids.InvalidParameterError, match=r"^description must be 1 to 1024 letters"):
+            ids.check_watchlist_description("description", value)
+
+
+@pytest.mark.parametrize("value", ["secret name", "-secret", "secret" * 50, ""])
+def test_watchlist_name_rule_never_repeats_the_name(value: str) -> None:
+    ids.check_watchlist_name("name", "vip-fraud_2")
+    with pytest.raises(ids.InvalidParameterError, match=r"^name must be 1 to 256 characters") as error:
+        ids.check_watchlist_name("name", value)
+    assert not value or value not in str(error.value)
+
+
 @pytest.mark.parametrize(
     "tags, problem",
     [

@@ -41,6 +41,7 @@ REQUIRED_ARGS: Dict[str, Dict[str, Any]] = {
     "voiceid_speaker": {"domain_id": DOMAIN_ID, "speaker_id": "customer-1"},
     "voiceid_speaker_info": {"domain_id": DOMAIN_ID},
     "voiceid_speaker_optout": {"domain_id": DOMAIN_ID, "speaker_id": "customer-1"},
+    "voiceid_watchlist": {"domain_id": DOMAIN_ID, "name": "watchlist-1"},
     "voiceid_watchlist_info": {"domain_id": DOMAIN_ID},
 }
 
