@@ -51,6 +51,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - speakerops.voiceid._requirements
 seealso:
+  - module: speakerops.voiceid.voiceid_watchlist
   - module: speakerops.voiceid.voiceid_fraudster
   - module: speakerops.voiceid.voiceid_fraudster_info
   - module: speakerops.voiceid.voiceid_domain_info
