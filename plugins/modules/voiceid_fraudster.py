@@ -336,6 +336,22 @@ failures:
           description: The watchlist it associated or disassociated.
           type: str
           sample: VipWatchlist0000000001
+writes_made:
+  description:
+    - With O(fraudster_id), when the fraudster failed after some of its writes were made (its associations, when a
+      disassociation failed), those writes, in order; the service carried them out.
+  returned: when a single fraudster failed after some of its writes were made
+  type: list
+  elements: dict
+  contains:
+    operation:
+      description: The API operation.
+      type: str
+      sample: AssociateFraudster
+    watchlist_id:
+      description: The watchlist it associated or disassociated.
+      type: str
+      sample: VipWatchlist0000000001
 diff:
   description:
     - In diff mode, each fraudster a write changed (in check mode, would change), by id, with its watchlist ids
@@ -354,6 +370,7 @@ from typing import NoReturn
 from typing import Optional
 from typing import Set
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import REDACTED_FRAUDSTER_ID
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import redact
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
@@ -373,6 +390,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.frauds
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import Membership
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import RunResult
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import decide
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import write_made
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.run import run_fraudsters
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import AnyJournal
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import ending
@@ -547,14 +565,18 @@ def _exit_one(module: VoiceIDModule, client: WatchlistClient, outcome: RunResult
         result["diff"] = outcome.diff()
     if failure is not None:
         verb = "delete" if outcome.state == STATE_ABSENT else "update"
-        error: Dict[str, Any] = {"code": failure.code, "message": redact(failure.message, {record.fraudster_id})}
+        asked = {record.fraudster_id}
+        error: Dict[str, Any] = {"code": failure.code, "message": redact(failure.message, asked, REDACTED_FRAUDSTER_ID)}
         for key in ("conflict_type", "resource_type"):
             if getattr(failure, key):
                 error[key] = getattr(failure, key)
-        done = " after some of its writes were made (see diff)" if record.done else ""
+        done = ""
+        if record.done:
+            result["writes_made"] = [write_made(call) for call in record.done]
+            done = " after some of its writes were made (see writes_made)"
         module.fail_json(
             msg=f"Failed to {verb} the fraudster in domain {outcome.domain_id}{done}:"
-            f" {redact(module.explain(failure), {record.fraudster_id})}",
+            f" {redact(module.explain(failure), asked, REDACTED_FRAUDSTER_ID)}",
             error=error,
             **result,
         )

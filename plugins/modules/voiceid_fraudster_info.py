@@ -136,6 +136,7 @@ fraudsters:
       sample: "2024-11-05T10:00:00+00:00"
 """
 
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import REDACTED_FRAUDSTER_ID
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
@@ -177,7 +178,9 @@ def main() -> None:
 
     # Should AWS's message about a failed call repeat the fraudster id, it is redacted from msg and error.
     asked = [fraudster_id] if fraudster_id is not None else []
-    with module.failing_on_errors(context=f" of domain {domain_id}", speaker_ids=asked):
+    with module.failing_on_errors(
+        context=f" of domain {domain_id}", speaker_ids=asked, placeholder=REDACTED_FRAUDSTER_ID
+    ):
         if fraudster_id is None:
             fraudsters = find_fraudsters(client, domain_id, params["watchlist_id"])
         else:

@@ -31,6 +31,7 @@ from .api.client import RateLimiter
 from .api.client import VoiceIDClient
 from .api.domain_client import DomainClient
 from .api.errors import END_OF_SUPPORT_NOTICE
+from .api.errors import REDACTED_ID
 from .api.errors import ApiError
 from .api.errors import VoiceIDError
 from .api.errors import redact
@@ -114,11 +115,17 @@ class VoiceIDModule(AnsibleAWSModule):
         return text
 
     def fail_voiceid(
-        self, error: VoiceIDError, context: str = "", speaker_ids: Collection[str] = (), **result: Any
+        self,
+        error: VoiceIDError,
+        context: str = "",
+        speaker_ids: Collection[str] = (),
+        placeholder: str = REDACTED_ID,
+        **result: Any,
     ) -> NoReturn:
         """Fail with the AWS error code and message (and the conflict or resource type) in msg, and the
         same as data in `error`, as amazon.aws modules do, plus result. No request parameters and no credentials;
-        the speaker_ids of the request are redacted from what the service said, in msg and `error` alike."""
+        the speaker_ids of the request (fraudster ids with placeholder REDACTED_FRAUDSTER_ID) are redacted from what
+        the service said, in msg and `error` alike."""
         api_error = error.api_error
         if api_error.unreachable:
             context = ""  # the endpoint, not what the call was about: "The endpoint is unreachable: ..."
@@ -127,8 +134,8 @@ class VoiceIDModule(AnsibleAWSModule):
         failure: Dict[str, Any] = dict(result)
         failure.update(
             {
-                "msg": f"{error.message}{context}: {redact(self.explain(api_error), speaker_ids)}",
-                "error": {"code": api_error.code, "message": redact(api_error.message, speaker_ids)},
+                "msg": f"{error.message}{context}: {redact(self.explain(api_error), speaker_ids, placeholder)}",
+                "error": {"code": api_error.code, "message": redact(api_error.message, speaker_ids, placeholder)},
             }
         )
         if api_error.conflict_type:
@@ -154,7 +161,9 @@ class VoiceIDModule(AnsibleAWSModule):
         self.exit_json(**result)
 
     @contextlib.contextmanager
-    def failing_on_errors(self, context: str = "", speaker_ids: Collection[str] = ()) -> Iterator[None]:
+    def failing_on_errors(
+        self, context: str = "", speaker_ids: Collection[str] = (), placeholder: str = REDACTED_ID
+    ) -> Iterator[None]:
         """The module's one error handler: bad options and failed calls end the module with a clear message (in
         which what the service said never repeats one of speaker_ids)."""
         try:
@@ -165,4 +174,4 @@ class VoiceIDModule(AnsibleAWSModule):
         except InvalidParameterError as e:
             self.fail_json(msg=str(e))
         except VoiceIDError as e:
-            self.fail_voiceid(e, context, speaker_ids)
+            self.fail_voiceid(e, context, speaker_ids, placeholder)

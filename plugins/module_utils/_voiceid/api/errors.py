@@ -87,15 +87,16 @@ END_OF_SUPPORT_NOTICE = (
 
 # What stands in a message for a speaker id that the service's own message repeated.
 REDACTED_ID = "<speaker id>"
+REDACTED_FRAUDSTER_ID = "<fraudster id>"  # the same place-holder for a fraudster id
 # A run of characters that may be a speaker id (customer or generated) inside a message.
 _ID_LIKE = re.compile(r"(?:id#)?[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
-def redact(text: str, speaker_ids: Container[str]) -> str:
-    """text with every word that is one of speaker_ids replaced by REDACTED_ID: for a message (msg) that quotes
-    the service, whose messages might repeat the id a request named. speaker_ids: a set or mapping (fast
-    membership) of the run's requested ids."""
-    return _ID_LIKE.sub(lambda match: REDACTED_ID if match.group(0) in speaker_ids else match.group(0), text)
+def redact(text: str, speaker_ids: Container[str], placeholder: str = REDACTED_ID) -> str:
+    """text with every word that is one of speaker_ids replaced by placeholder (REDACTED_ID; for fraudster ids
+    REDACTED_FRAUDSTER_ID): for a message (msg) that quotes the service, whose messages might repeat the id a
+    request named. speaker_ids: a set or mapping (fast membership) of the run's requested ids."""
+    return _ID_LIKE.sub(lambda match: placeholder if match.group(0) in speaker_ids else match.group(0), text)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from typing import List
 from typing import Optional
 from typing import Tuple
 
+from ..api.errors import REDACTED_FRAUDSTER_ID
 from ..api.errors import ApiError
 from ..api.errors import redact
 from ..api.operations import api_name
@@ -163,7 +164,7 @@ class FraudsterRecord:
         self.settled = True
 
 
-def _write_made(call: Call) -> Dict[str, Any]:
+def write_made(call: Call) -> Dict[str, Any]:
     """A write of a failed fraudster that was made: the service's operation name, and its watchlist."""
     made: Dict[str, Any] = {"operation": api_name(call.operation)}
     if call.watchlist_id is not None:
@@ -225,7 +226,7 @@ class RunResult:
                 "message": record.failure.describe(),
             }
             if record.done:
-                entry["writes_made"] = [_write_made(call) for call in record.done]
+                entry["writes_made"] = [write_made(call) for call in record.done]
             failures.append(entry)
         return failures
 
@@ -287,7 +288,7 @@ class RunResult:
         where = f"domain {self.domain_id}"
         parts = []
         if self.abort is not None:
-            reason = redact((explain or ApiError.describe)(self.abort), self._by_id)
+            reason = redact((explain or ApiError.describe)(self.abort), self._by_id, REDACTED_FRAUDSTER_ID)
             if self.abort.missing_resource == "DOMAIN":
                 where += f" (region {region})" if region else ""
                 reason += f"; no {where} in this account"

@@ -311,3 +311,15 @@ def test_a_fraudster_whose_later_write_fails_names_the_writes_made(fake: FakeVoi
     assert "1 of the failed had some of their writes made (see writes_made in failures)" in result["msg"]
     assert ONLY_DEFAULT not in result["msg"]
     assert result["changed"] and result["changed_fraudster_ids"] == []
+
+
+def test_one_fraudster_failing_after_a_write_says_which_writes_were_made(
+    fake: FakeVoiceID, run_module: ModuleRunner
+) -> None:
+    fake.add_fault("DisassociateFraudster", "AccessDeniedException", speaker_id=ONLY_DEFAULT, status=403)
+    result, failed = run_module(main, args(fraudster_id=ONLY_DEFAULT, watchlists=[VIP], purge_watchlists=True))
+    assert failed and result["changed"]
+    assert result["writes_made"] == [{"operation": "AssociateFraudster", "watchlist_id": VIP}]
+    assert "after some of its writes were made (see writes_made)" in result["msg"]
+    assert result["fraudster"]["watchlist_ids"] == sorted([DEFAULT, VIP]) == fake.watchlists_of(ONLY_DEFAULT)
+    assert ONLY_DEFAULT not in result["msg"]

@@ -259,6 +259,8 @@ def test_a_service_message_never_repeats_the_fraudster_id(voiceid: Stubber, run_
     assert "AccessDeniedException" in result["msg"]
     assert wanted not in str(result)
     assert wanted[3:] not in str(result)
+    # named for what it is: a fraudster id, not a speaker's
+    assert result["error"]["message"] == f"User is not authorized to read fraudster <fraudster id> of domain {DOMAIN}"
 
 
 def test_an_unknown_watchlist_fails(voiceid: Stubber, run_module: ModuleRunner) -> None:
