@@ -130,16 +130,27 @@ def read_evidence(path: pathlib.Path, personal: List[str]) -> Dict[str, Any]:
     text = path.read_text()
     leaked = [value for value in personal if value in text]
     if leaked:
-        fail(f"{path} holds {len(leaked)} speaker ids")
+        fail(f"{path} holds {len(leaked)} speaker or fraudster ids")
     evidence: Dict[str, Any] = json.loads(text)
     return evidence
 
 
 def personal_ids(before: Dict[str, Any]) -> List[str]:
+    """Every speaker id (customer and generated) and every fraudster id of the seeded state."""
     return sorted(
         {s["customer_speaker_id"] for d in before["domains"] for s in d["speakers"]}
         | {s["generated_speaker_id"] for d in before["domains"] for s in d["speakers"]}
+        | {f["generated_fraudster_id"] for d in before["domains"] for f in d.get("fraudsters", [])}
     )
+
+
+def no_ids_in(log_path: str, before_path: str) -> None:
+    """The output of a run (at -v, which prints each task's result unless no_log hides it) names no speaker
+    and no fraudster of the seeded state."""
+    text = pathlib.Path(log_path).read_text()
+    leaked = [value for value in personal_ids(load(before_path)) if value in text]
+    if leaked:
+        fail(f"{log_path} names {len(leaked)} speaker or fraudster ids")
 
 
 def expect(path: pathlib.Path, evidence: Dict[str, Any], expected: Dict[str, Any]) -> None:
@@ -564,6 +575,9 @@ def check_every_region(
 def main() -> None:
     if sys.argv[1].startswith("rules-"):
         rules(sys.argv[1], sys.argv[2])
+        return
+    if sys.argv[1] == "no-ids-in":
+        no_ids_in(sys.argv[2], sys.argv[3])
         return
     if sys.argv[1] == "interrupt":
         interrupt(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))

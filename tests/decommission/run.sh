@@ -84,8 +84,9 @@ check() {  # check PHASE
 
 control state "$work/before.json"
 echo "== decommission (${SECONDS} s): the plan (--check)"
-playbook "$work/check.log" --check
+playbook "$work/check.log" --check -v
 check check
+"$bin/python" "$repo/tests/decommission/check.py" no-ids-in "$work/check.log" "$work/before.json"
 grep -q "would export and delete 2 domain(s): contact-center" "$work/check.log" \
     || { echo "decommission: the plan does not show the domains to delete" >&2; exit 1; }
 
