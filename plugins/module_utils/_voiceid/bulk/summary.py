@@ -43,6 +43,13 @@ def summary(requested: int, invalid: int, duplicates: int, changed: int, failed_
     }
 
 
+def by_code(codes: Iterable[str]) -> str:
+    """How many of each error code, most frequent first ("3 AccessDeniedException, 1 ValidationException"): the
+    counts the failure messages of every bulk run say."""
+    counts = Counter(codes)
+    return ", ".join(f"{n} {code}" for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
 def one_summary(changed: bool, failed_code: Optional[str] = None) -> Dict[str, Any]:
     """The summary of a task on one resource (speaker_id, fraudster_id)."""
     return summary(1, 0, 0, int(changed and failed_code is None), [failed_code] if failed_code else [])

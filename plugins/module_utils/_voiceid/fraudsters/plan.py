@@ -23,7 +23,6 @@ task is changed all the same).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import AbstractSet
 from typing import Any
@@ -38,6 +37,7 @@ from ..api.errors import REDACTED_FRAUDSTER_ID
 from ..api.errors import ApiError
 from ..api.errors import redact
 from ..api.operations import api_name
+from ..bulk.summary import by_code
 
 Facts = Dict[str, Any]
 Membership = Optional[AbstractSet[str]]
@@ -297,10 +297,7 @@ class RunResult:
                 " (see changed_fraudster_ids)."
             )
         if failures:
-            counts = Counter(failure["code"] for failure in failures)
-            by_code = ", ".join(
-                f"{n} {code}" for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            )
+            counts = by_code(failure["code"] for failure in failures)
             handled = total - len(failures)
             partly = sum(1 for record in self.records if record.failure is not None and record.done)
             rest = (
@@ -312,6 +309,6 @@ class RunResult:
             if partly:
                 rest += f" {partly} of the failed had some of their writes made (see writes_made in failures)."
             parts.append(
-                f"{len(failures)} of {total} fraudsters in {where} could not be {verb}: {by_code} (see failures).{rest}"
+                f"{len(failures)} of {total} fraudsters in {where} could not be {verb}: {counts} (see failures).{rest}"
             )
         return " ".join(parts)

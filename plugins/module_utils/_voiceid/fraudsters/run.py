@@ -27,6 +27,7 @@ from typing import List
 from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
 from ..api.watchlist_client import WatchlistClient
+from ..bulk.failed import Failed
 from ..bulk.workers import Workers
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
@@ -37,7 +38,6 @@ from .plan import Membership
 from .plan import RunResult
 from .plan import membership
 from .plan import predicted
-from .writing import Failed
 from .writing import settle
 from .writing import write
 

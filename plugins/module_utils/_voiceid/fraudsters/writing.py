@@ -10,7 +10,6 @@ was lost; failed), decided once in `after_failure`, as speakers/writing.py does 
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 from typing import Dict
 from typing import Optional
@@ -22,6 +21,7 @@ from ..api.errors import journal_unwritable
 from ..api.operations import api_name
 from ..api.watchlist_client import ApiFraudster
 from ..api.watchlist_client import WatchlistClient
+from ..bulk.failed import Failed
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
 from .plan import ASSOCIATE
@@ -69,14 +69,6 @@ def write(
         raise ValueError(f"not a fraudster write: {call.operation}")
     journal.done(name, domain_id, None, **keys)
     return answer
-
-
-class Failed(enum.Enum):
-    """What a write that ended in an error means."""
-
-    FAILED = "failed"  # not done, or not known to be done
-    DELETED_MEANWHILE = "deleted meanwhile"  # a deletion someone else made before this run's: nothing was done
-    ANSWER_LOST = "answer lost"  # done: an attempt was carried out, its answer lost, and the effect is confirmed
 
 
 def after_failure(

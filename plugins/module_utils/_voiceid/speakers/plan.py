@@ -27,7 +27,6 @@ write to make. Its result holds, whatever happened and in whatever order:
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from typing import Callable
@@ -40,6 +39,7 @@ from typing import Tuple
 
 from ..api.errors import ApiError
 from ..api.errors import redact
+from ..bulk.summary import by_code
 from ..rules import is_generated_speaker_id
 from .facts import OPTED_OUT
 from .facts import SPEAKER_ID_KEYS
@@ -460,10 +460,7 @@ class RunResult:
                 " stopped (see changed_speaker_ids)."
             )
         if failures:
-            counts = Counter(failure["code"] for failure in failures)
-            by_code = ", ".join(
-                f"{n} {code}" for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            )
+            counts = by_code(failure["code"] for failure in failures)
             handled = len(self.records) - len(failures)
             if handled:
                 rest = (
@@ -473,7 +470,7 @@ class RunResult:
             else:
                 rest = f" No speaker was {verb}." if self.abort is None else ""
             parts.append(
-                f"{len(failures)} of {len(self.records)} speakers in {where} could not be {verb}: {by_code}"
+                f"{len(failures)} of {len(self.records)} speakers in {where} could not be {verb}: {counts}"
                 f" (see failures).{rest}"
             )
         return " ".join(parts)

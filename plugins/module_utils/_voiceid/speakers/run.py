@@ -29,6 +29,7 @@ from typing import Optional
 
 from ..api.client import VoiceIDClient
 from ..api.errors import VoiceIDError
+from ..bulk.failed import Failed
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
 from .facts import Facts
@@ -45,7 +46,6 @@ from .plan import request_facts
 from .reading import LIST_SPEAKERS_PAGE_SIZE
 from .scheduling import ReadScheduler
 from .shared import SharedLedger
-from .writing import Failed
 from .writing import Writer
 from .writing import settle
 from .writing import write

@@ -10,7 +10,6 @@ failed). What a failed write means is decided here once (`after_failure`), for b
 
 from __future__ import annotations
 
-import enum
 import functools
 from typing import Callable
 from typing import List
@@ -23,6 +22,7 @@ from ..api.errors import ApiError
 from ..api.errors import VoiceIDError
 from ..api.errors import journal_unwritable
 from ..api.operations import api_name
+from ..bulk.failed import Failed
 from ..bulk.workers import Workers
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
@@ -50,14 +50,6 @@ def write(
         answer = client.opt_out_speaker(domain_id, speaker_id)
     journal.done(name, domain_id, speaker_id)
     return answer
-
-
-class Failed(enum.Enum):
-    """What a write that ended in an error means."""
-
-    FAILED = "failed"  # not done, or not known to be done
-    DELETED_MEANWHILE = "deleted meanwhile"  # a deletion someone else made before this run's: nothing was done
-    ANSWER_LOST = "answer lost"  # done: an attempt was carried out, its answer lost, and the effect is confirmed
 
 
 def after_failure(
