@@ -21,25 +21,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pathlib
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from typing import Any
 from typing import Dict
 from typing import List
 from typing import Optional
-from typing import Tuple
 
+from harness import DOMAIN_ID
+from harness import REPO
+from harness import Bench
+from harness import answered_and_throttled
+from harness import report
+from harness import throttled
 from voiceid_emulator import EmulatorServer  # the package in emulator/ (make emulator-wheel installs it)
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-
-DOMAIN_ID = "BenchmarkDomain0000001"
 PLAYBOOK = """
 - hosts: localhost
   gather_facts: false
@@ -100,64 +99,6 @@ def ids(numbers: range) -> List[str]:
     return [f"bench-{number:06d}" for number in numbers]
 
 
-class Bench:
-    def __init__(self, server: EmulatorServer, collections_path: pathlib.Path, workdir: pathlib.Path) -> None:
-        self.server = server
-        self.workdir = workdir
-        self.env = dict(
-            os.environ,
-            AWS_ENDPOINT_URL_VOICE_ID=server.url,
-            AWS_REGION="eu-west-2",
-            AWS_ACCESS_KEY_ID="AKIDBENCHMARK000000",
-            AWS_SECRET_ACCESS_KEY="benchmark-secret",
-            ANSIBLE_COLLECTIONS_PATH=str(collections_path),
-            ANSIBLE_LOCALHOST_WARNING="false",
-            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-        )
-        self.bin = pathlib.Path(sys.executable).parent
-        self.last_stdout = ""
-        self.started_at = self.ended_at = 0.0  # wall clock of the latest playbook run, as the call log's timestamps
-
-    def playbook(
-        self,
-        template: str,
-        speaker_ids: List[str],
-        module: str = "voiceid_speaker_optout",
-        state: Optional[str] = None,
-        request_rates: Optional[Dict[str, float]] = None,
-    ) -> float:
-        """Seconds one ansible-playbook run takes, start to finish."""
-        ids_file = self.workdir / "ids.json"
-        ids_file.write_text(json.dumps(speaker_ids))
-        playbook = self.workdir / "playbook.yml"
-        extra = ""
-        if state is not None:
-            extra += f"\n        state: {state}"
-        if request_rates is not None:
-            extra += f"\n        request_rates: {json.dumps(request_rates)}"
-        playbook.write_text(template.format(domain_id=DOMAIN_ID, ids_file=ids_file, module=module, extra=extra))
-        started = time.monotonic()
-        self.started_at = time.time()
-        command = [str(self.bin / "ansible-playbook"), str(playbook)]
-        run = subprocess.run(command, env=self.env, capture_output=True, text=True, check=False)
-        elapsed = time.monotonic() - started
-        self.ended_at = time.time()
-        self.last_stdout = run.stdout
-        if run.returncode != 0:
-            raise SystemExit(f"ansible-playbook failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-        return elapsed
-
-    def startup(self, repeats: int = 3) -> float:
-        """Ansible's fixed cost: the same playbook and module with nothing to do."""
-        return statistics.median(self.playbook(PLAYBOOK, []) for _repeat in range(repeats))
-
-
-def report(name: str, beyond: float, bound: float, goal: float) -> None:
-    ratio = beyond / bound
-    verdict = "meets" if ratio <= goal else "MISSES"
-    print(f"{name:<52} {beyond:7.2f} s {bound:6.1f} s {ratio:6.2f}  {verdict} goal <= {goal}")
-
-
 def memory_case(collections_path: pathlib.Path, workdir: pathlib.Path, count: int) -> int:
     """Peak RSS (KiB) of the module process opting out every speaker of a count-speaker domain, all opted out."""
     with EmulatorServer(seed=seed(count, "OPTED_OUT"), latency_ms=0) as server:
@@ -215,7 +156,7 @@ def main() -> None:
         print(f"{'case':<52} {'beyond':>9} {'bound':>8} {'ratio':>6}")
 
         server.load_seed(seed(10_000, "OPTED_OUT"))
-        startup = bench.startup()
+        startup = bench.startup(PLAYBOOK)
         print(f"{'Ansible start-up (same playbook, empty list)':<52} {startup:7.2f} s")
 
         all_ids = ids(range(10_000))
@@ -341,17 +282,6 @@ def adaptive_cases(server: EmulatorServer, bench: Bench, startup: float) -> None
             f" throttled {summary['throttled']} (call log: {throttled_calls}), retried {summary['retried']}"
         )
     server.configure(rules=[])
-
-
-def answered_and_throttled(server: EmulatorServer) -> Tuple[int, int]:
-    """(calls answered other than throttled, throttled answers), from the emulator's call log."""
-    calls = [call for call in server.calls() if call.get("operation")]
-    throttled_calls = sum(1 for call in calls if call.get("error_code") == "ThrottlingException")
-    return len(calls) - throttled_calls, throttled_calls
-
-
-def throttled(server: EmulatorServer) -> List[Dict[str, Any]]:
-    return [call for call in server.calls() if call.get("error_code") == "ThrottlingException"]
 
 
 if __name__ == "__main__":
