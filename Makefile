@@ -193,6 +193,7 @@ examples-test: package $(EMULATOR_INSTALLED)
 bench: package $(EMULATOR_INSTALLED)
 	$(BIN)/python benchmarks/bulk_optout.py --collections-path $(INSTALLED)
 	$(BIN)/python benchmarks/dead_endpoints.py --collections-path $(INSTALLED)
+	$(BIN)/python benchmarks/bulk_fraudsters.py --collections-path $(INSTALLED)
 
 # The documentation site: a page per module from its DOCUMENTATION, plus the guides in docs/docsite/rst.
 docs: venv
