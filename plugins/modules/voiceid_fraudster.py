@@ -378,6 +378,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.wa
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import DOMAIN_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ON_INVALID_CHOICES
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ON_INVALID_SKIP
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import ArgumentSpec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import request_rates_spec
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk.signals import stopping_on_signals
@@ -397,14 +398,15 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journa
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import open_journal
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import DOMAIN_NAME_RULE
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import FRAUDSTER_IDS
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import MOST_NAMED
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidId
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_fraudster_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import is_valid_domain_name
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import skipped_warning
 
-ON_INVALID_SKIP = "skip"
 # What the messages say the fraudsters were, by state.
 DONE = {STATE_PRESENT: "updated", STATE_ABSENT: "deleted"}
 # The journal's start line names one operation for the run (each write line names its own).
@@ -533,7 +535,7 @@ def _run(
     if module._diff:
         result["diff"] = outcome.diff()
     if skipped:
-        module.warn(skipped_warning(skipped))
+        module.warn(skipped_warning(FRAUDSTER_IDS, skipped))
     message = outcome.failure_message(DONE[state], explain=module.explain, region=client.region)
     if message:
         module.fail_json(msg=message, **result)
@@ -581,13 +583,6 @@ def _exit_one(module: VoiceIDModule, client: WatchlistClient, outcome: RunResult
             **result,
         )
     module.exit_json(**result)
-
-
-def skipped_warning(skipped: List[InvalidId]) -> str:
-    """The warning of on_invalid: skip, by positions (the values are in `invalid`)."""
-    shown = ", ".join(item.position("fraudster_ids") for item in skipped[:MOST_NAMED])
-    more = f" and {len(skipped) - MOST_NAMED} more" if len(skipped) > MOST_NAMED else ""
-    return f"{len(skipped)} invalid fraudster ids were skipped ({shown}{more}; see invalid for the rules they break)"
 
 
 def main() -> None:

@@ -79,7 +79,8 @@ DOMAIN_SPEC = domain_spec()
 
 # What a module does with invalid ids of speaker_ids (documented by the doc fragment
 # speakerops.voiceid._voiceid.ON_INVALID): fail before any call, or leave them out and go on with the others.
-ON_INVALID_CHOICES = ("fail", "skip")
+ON_INVALID_SKIP = "skip"
+ON_INVALID_CHOICES = ("fail", ON_INVALID_SKIP)
 
 # The speakers a module acts on: one (speaker_id) or a list (speaker_ids), exactly one of them.
 SPEAKER_SPEC = ArgumentSpec(

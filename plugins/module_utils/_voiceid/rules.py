@@ -124,9 +124,7 @@ def check_speaker_id(option: str, value: str) -> None:
 
     The message describes what is wrong without repeating the value: speaker ids are personal data.
     """
-    problem = speaker_id_problem(value)
-    if problem is not None:
-        raise InvalidParameterError(f"{option} must be {SPEAKER_ID_RULE}; the value given {problem}.")
+    check_id(SPEAKER_IDS, option, value)
 
 
 # How many invalid positions a message names at most: the count says the rest.
@@ -163,6 +161,22 @@ class IdKind:
     key: str
     problem: Callable[[str], Optional[str]]
     rule: str
+
+
+def check_id(kind: IdKind, option: str, value: str) -> None:
+    """Raise InvalidParameterError naming the option and the kind's rule unless value is an id of the kind; the
+    message says what is wrong without repeating the value (ids are personal data)."""
+    problem = kind.problem(value)
+    if problem is not None:
+        raise InvalidParameterError(f"{option} must be {kind.rule}; the value given {problem}.")
+
+
+def skipped_warning(kind: IdKind, skipped: List[InvalidId]) -> str:
+    """The warning of on_invalid: skip, by positions in `<key>s` (the values are in the result key `invalid`)."""
+    shown = ", ".join(item.position(kind.key + "s") for item in skipped[:MOST_NAMED])
+    more = f" and {len(skipped) - MOST_NAMED} more" if len(skipped) > MOST_NAMED else ""
+    noun = kind.key.replace("_", " ") + "s"
+    return f"{len(skipped)} invalid {noun} were skipped ({shown}{more}; see invalid for the rules they break)"
 
 
 def invalid_ids(values: List[str], kind: IdKind) -> List[InvalidId]:
@@ -206,9 +220,7 @@ def check_id_options(
     if one is None and many is None:
         raise InvalidParameterError(f"one of {kind.key} and {plural} is required (a null value does not count)")
     if one is not None:
-        problem = kind.problem(one)
-        if problem is not None:
-            raise InvalidParameterError(f"{kind.key} must be {kind.rule}; the value given {problem}.")
+        check_id(kind, kind.key, one)
     elif many is not None:
         invalid = invalid_ids(many, kind)
         if invalid and not skip_invalid:
@@ -264,9 +276,7 @@ FRAUDSTER_IDS = IdKind("fraudster_id", fraudster_id_problem, FRAUDSTER_ID_RULE)
 def check_fraudster_id(option: str, value: str) -> None:
     """Raise InvalidParameterError naming the option and the rule unless value is a fraudster id (an option
     alone, as voiceid_fraudster_info's). The message does not repeat the value."""
-    problem = fraudster_id_problem(value)
-    if problem is not None:
-        raise InvalidParameterError(f"{option} must be {FRAUDSTER_ID_RULE}; the value given {problem}.")
+    check_id(FRAUDSTER_IDS, option, value)
 
 
 def check_fraudster_options(

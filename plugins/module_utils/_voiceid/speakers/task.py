@@ -23,23 +23,23 @@ from ..api.errors import VoiceIDError
 from ..api.operations import api_name
 from ..api.ratelimit import RequestRateLimiter
 from ..api.ratelimit import check_request_rates
+from ..argspec import ON_INVALID_SKIP
 from ..bulk.signals import stopping_on_signals
 from ..domains.lookup import resolve_domain_id
 from ..journal import AnyJournal
 from ..journal import ending
 from ..journal import open_journal
 from ..module import VoiceIDModule
-from ..rules import MOST_NAMED
+from ..rules import SPEAKER_IDS
 from ..rules import InvalidSpeakerId
 from ..rules import check_domain_options
 from ..rules import check_speaker_options
+from ..rules import skipped_warning
 from .plan import GOALS
 from .run import SpeakerRun
 from .run import change_one
 from .summary import one_summary
 from .summary import run_summary
-
-ON_INVALID_SKIP = "skip"
 
 
 def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
@@ -112,7 +112,7 @@ def _run(
     for warning in run.warnings:
         module.warn(warning)
     if skipped:
-        module.warn(skipped_warning(skipped))
+        module.warn(skipped_warning(SPEAKER_IDS, skipped))
     _warn_lost(module, journal)
     message = outcome.failure_message(explain=module.explain, region=client.region)
     # The speakers' facts are made from the run's records as they are printed (100,000 with as many speakers):
@@ -151,10 +151,3 @@ def _warn_lost(module: VoiceIDModule, journal: AnyJournal) -> None:
     lost = journal.lost()
     if lost is not None:
         module.warn(lost)
-
-
-def skipped_warning(skipped: List[InvalidSpeakerId]) -> str:
-    """The warning of on_invalid: skip, by positions (the values are in `invalid`)."""
-    shown = ", ".join(item.position("speaker_ids") for item in skipped[:MOST_NAMED])
-    more = f" and {len(skipped) - MOST_NAMED} more" if len(skipped) > MOST_NAMED else ""
-    return f"{len(skipped)} invalid speaker ids were skipped ({shown}{more}; see invalid for the rules they break)"
