@@ -388,18 +388,18 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domain
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import STATE_ABSENT
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import STATE_PRESENT
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import STATES
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import Membership
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import RunResult
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import decide
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.plan import write_made
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.run import run_fraudsters
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import AnyJournal
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import bulk_start
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import ending
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import open_journal
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import DOMAIN_NAME_RULE
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import FRAUDSTER_IDS
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import MOST_NAMED
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import WATCHLIST_NAME_RULE
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidId
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import InvalidParameterError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
@@ -425,7 +425,7 @@ def check_membership_options(state: str, watchlists: Optional[List[str]], purge:
     wrong = [f"watchlists[{index}]" for index, entry in enumerate(watchlists or []) if not is_valid_domain_name(entry)]
     if wrong:
         raise InvalidParameterError(
-            f"watchlists must each be a watchlist id or a watchlist name, {DOMAIN_NAME_RULE}; these are not:"
+            f"watchlists must each be a watchlist id or a watchlist name, {WATCHLIST_NAME_RULE}; these are not:"
             f" {', '.join(wrong[:MOST_NAMED])}"
         )
 
@@ -455,20 +455,6 @@ def resolve_watchlists(client: WatchlistClient, domain_id: str, entries: List[st
     return wanted
 
 
-def start_fields(params: Dict[str, Any], requested: int, check_mode: bool) -> Dict[str, Any]:
-    """The journal's `start` line: no fraudster id."""
-    fields: Dict[str, Any] = {
-        "operation": START_OPERATION[params["state"]],
-        "domain_id": params["domain_id"],
-        "state": params["state"],
-        "requested": requested,
-        "check_mode": check_mode,
-    }
-    if params["domain_name"] is not None:
-        fields["domain_name"] = params["domain_name"]
-    return fields
-
-
 def run_fraudster_task(module: VoiceIDModule) -> NoReturn:
     params = module.params
     with module.failing_on_errors():
@@ -481,7 +467,11 @@ def run_fraudster_task(module: VoiceIDModule) -> NoReturn:
         rates = check_request_rates("request_rates", params["request_rates"])
         requested = len(params["fraudster_ids"]) if params["fraudster_ids"] is not None else 1
         client = WatchlistClient(module._boto_client(), limiter=RequestRateLimiter(rates))
-        journal = open_journal(params["journal"], module._name, start_fields(params, requested, module.check_mode))
+        journal = open_journal(
+            params["journal"],
+            module._name,
+            bulk_start(START_OPERATION[params["state"]], params["state"], params, requested, module.check_mode),
+        )
 
     counts: Dict[str, Any] = {"requested": requested}
     with ending(journal, counts):
@@ -508,7 +498,7 @@ def _run(
         with module.failing_on_errors():
             domain_id = resolve_domain_id(client, params["domain_id"], params["domain_name"])
             wanted = resolve_watchlists(client, domain_id, params["watchlists"]) if params["watchlists"] else None
-        decider = functools.partial(_decide, state=state, wanted=wanted, purge=params["purge_watchlists"])
+        decider = functools.partial(decide, state, wanted=wanted, purge=params["purge_watchlists"])
         outcome = run_fraudsters(client, domain_id, ids, state, decider, module.check_mode, journal)
 
     lost = journal.lost()
@@ -524,7 +514,7 @@ def _run(
     duplicates = len(ids) - len(outcome.records)
     changed = len(outcome.changed_fraudster_ids)
     result["summary"] = dict(
-        summary(requested_count(params), len(skipped), duplicates, changed, outcome.failed_codes),
+        summary(counts["requested"], len(skipped), duplicates, changed, outcome.failed_codes),
         **client.request_counts(),
     )
     counts.update(result["summary"])
@@ -540,14 +530,6 @@ def _run(
     if message:
         module.fail_json(msg=message, **result)
     module.exit_json(**result)
-
-
-def requested_count(params: Dict[str, Any]) -> int:
-    return len(params["fraudster_ids"]) if params["fraudster_ids"] is not None else 1
-
-
-def _decide(now: Membership, state: str, wanted: Membership, purge: bool) -> Any:
-    return decide(state, now, wanted, purge)
 
 
 def _exit_one(module: VoiceIDModule, client: WatchlistClient, outcome: RunResult, counts: Dict[str, Any]) -> NoReturn:

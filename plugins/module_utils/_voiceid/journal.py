@@ -332,6 +332,24 @@ def error_code(exc: BaseException) -> Optional[str]:
     return str(code) if code else type(exc).__name__
 
 
+def bulk_start(
+    operation: str, state: str, params: Mapping[str, Any], requested: int, check_mode: bool
+) -> Dict[str, Any]:
+    """The `start` line's fields of a bulk task (voiceid_speaker, voiceid_speaker_optout, voiceid_fraudster):
+    the operation its state calls for, the domain as the task names it, how many ids it was given; never an id
+    of what it works on."""
+    fields: Dict[str, Any] = {
+        "operation": operation,
+        "domain_id": params["domain_id"],
+        "state": state,
+        "requested": requested,
+        "check_mode": check_mode,
+    }
+    if params["domain_name"] is not None:
+        fields["domain_name"] = params["domain_name"]
+    return fields
+
+
 def open_journal(path: Optional[str], module: str, start: Mapping[str, Any]) -> AnyJournal:
     """The task's journal (its `start` line written, its progress ticker running), or NO_JOURNAL without a
     path. Raises InvalidParameterError naming `journal` when path cannot be appended to."""

@@ -25,8 +25,6 @@ from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
 from .plan import DELETE
 from .plan import STATE_ABSENT
-from .plan import Decision
-from .plan import Membership
 from .plan import decide_take_out
 from .run import run_fraudsters
 
@@ -72,7 +70,7 @@ def take_out_of_watchlist(
         domain_id,
         fraudster_ids,
         STATE_ABSENT,
-        functools.partial(_decide, watchlist_id=watchlist_id),
+        functools.partial(decide_take_out, watchlist_id=watchlist_id),
         check_mode,
         journal,
     )
@@ -82,7 +80,3 @@ def take_out_of_watchlist(
             deleted = any(call.operation == DELETE for call in record.done)
             (result.deleted if deleted else result.disassociated).append(record.fraudster_id)
     return result
-
-
-def _decide(now: Membership, watchlist_id: str) -> Decision:
-    return decide_take_out(now, watchlist_id)

@@ -27,6 +27,7 @@ from ..argspec import ON_INVALID_SKIP
 from ..bulk.signals import stopping_on_signals
 from ..domains.lookup import resolve_domain_id
 from ..journal import AnyJournal
+from ..journal import bulk_start
 from ..journal import ending
 from ..journal import open_journal
 from ..module import VoiceIDModule
@@ -55,26 +56,14 @@ def run_speaker_task(module: VoiceIDModule, state: str) -> NoReturn:
         requested = len(params["speaker_ids"]) if bulk else 1
         client = module.voiceid_client(limiter=RequestRateLimiter(rates))
         journal = open_journal(
-            params["journal"], module._name, start_fields(params, state, requested, module.check_mode)
+            params["journal"],
+            module._name,
+            bulk_start(api_name(GOALS[state].operation), state, params, requested, module.check_mode),
         )
 
     summary: Dict[str, Any] = {"requested": requested}
     with ending(journal, summary):
         _run(module, state, client, rates["list_speakers"] > 0, journal, summary, skipped)
-
-
-def start_fields(params: Dict[str, Any], state: str, requested: int, check_mode: bool) -> Dict[str, Any]:
-    """The `start` line's fields: no speaker id."""
-    fields: Dict[str, Any] = {
-        "operation": api_name(GOALS[state].operation),
-        "domain_id": params["domain_id"],
-        "state": state,
-        "requested": requested,
-        "check_mode": check_mode,
-    }
-    if params["domain_name"] is not None:
-        fields["domain_name"] = params["domain_name"]
-    return fields
 
 
 def _run(
