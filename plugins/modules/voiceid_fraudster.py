@@ -371,7 +371,7 @@ from typing import Optional
 from typing import Set
 
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import REDACTED_FRAUDSTER_ID
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import redact
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import RequestRateLimiter
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.ratelimit import check_request_rates
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.watchlist_client import WatchlistClient
@@ -549,21 +549,14 @@ def _exit_one(module: VoiceIDModule, client: WatchlistClient, outcome: RunResult
         result["diff"] = outcome.diff()
     if failure is not None:
         verb = "delete" if outcome.state == STATE_ABSENT else "update"
-        asked = {record.fraudster_id}
-        error: Dict[str, Any] = {"code": failure.code, "message": redact(failure.message, asked, REDACTED_FRAUDSTER_ID)}
-        for key in ("conflict_type", "resource_type"):
-            if getattr(failure, key):
-                error[key] = getattr(failure, key)
         done = ""
         if record.done:
             result["writes_made"] = [write_made(call) for call in record.done]
             done = " after some of its writes were made (see writes_made)"
-        module.fail_json(
-            msg=f"Failed to {verb} the fraudster in domain {outcome.domain_id}{done}:"
-            f" {redact(module.explain(failure), asked, REDACTED_FRAUDSTER_ID)}",
-            error=error,
-            **result,
-        )
+        # The one failure of the collection's modules: code, message and types in `error`, the fraudster id
+        # redacted from what the service said.
+        error = VoiceIDError(f"Failed to {verb} the fraudster in domain {outcome.domain_id}{done}", api_error=failure)
+        module.fail_voiceid(error, "", {record.fraudster_id}, REDACTED_FRAUDSTER_ID, **result)
     module.exit_json(**result)
 
 
