@@ -22,6 +22,7 @@ from ..api.operations import api_name
 from ..api.watchlist_client import ApiFraudster
 from ..api.watchlist_client import WatchlistClient
 from ..bulk.failed import Failed
+from ..bulk.failed import journal_meaning
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
 from .plan import ASSOCIATE
@@ -113,13 +114,8 @@ def settle(
     effect; answer_lost); any other is `failed` with its code, and `outcome_unknown` when it may still have been
     carried out (its `sent` line stands for it)."""
     meaning, current = after_failure(client, call, domain_id, fraudster_id, error)
-    name = api_name(call.operation)
-    keys = _keys(fraudster_id, call)
-    if meaning is Failed.ANSWER_LOST:
-        how = "retry" if call.operation == DELETE and error.deleted_by_lost_attempt("FRAUDSTER") else "read"
-        journal.done(name, domain_id, None, confirmed_by=how, answer_lost=True, **keys)
-    elif meaning is Failed.FAILED and error.outcome_unknown:
-        journal.failed(name, domain_id, None, error=error.code, outcome_unknown=True, **keys)
-    else:
-        journal.failed(name, domain_id, None, error=error.code, **keys)
+    by_retry = call.operation == DELETE and error.deleted_by_lost_attempt("FRAUDSTER")
+    journal_meaning(
+        journal, api_name(call.operation), domain_id, meaning, error, by_retry, None, **_keys(fraudster_id, call)
+    )
     return meaning, current

@@ -23,6 +23,7 @@ from ..api.errors import VoiceIDError
 from ..api.errors import journal_unwritable
 from ..api.operations import api_name
 from ..bulk.failed import Failed
+from ..bulk.failed import journal_meaning
 from ..bulk.workers import Workers
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
@@ -93,14 +94,8 @@ def settle(
     effect; answer_lost); any other is `failed` with its code, and `outcome_unknown` when it may still have
     been carried out (its `sent` line stands for it)."""
     meaning, current = after_failure(client, operation, domain_id, speaker_id, error)
-    name = api_name(operation)
-    if meaning is Failed.ANSWER_LOST:
-        how = "retry" if operation == DELETE and error.deleted_by_lost_attempt("SPEAKER") else "read"
-        journal.done(name, domain_id, speaker_id, confirmed_by=how, answer_lost=True)
-    elif meaning is Failed.FAILED and error.outcome_unknown:
-        journal.failed(name, domain_id, speaker_id, error=error.code, outcome_unknown=True)
-    else:
-        journal.failed(name, domain_id, speaker_id, error=error.code)
+    by_retry = operation == DELETE and error.deleted_by_lost_attempt("SPEAKER")
+    journal_meaning(journal, api_name(operation), domain_id, meaning, error, by_retry, speaker_id)
     return meaning, current
 
 
