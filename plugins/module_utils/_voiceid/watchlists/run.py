@@ -11,7 +11,6 @@ report."""
 
 from __future__ import annotations
 
-import collections
 import functools
 import uuid
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from ..api.errors import VoiceIDError
 from ..api.errors import journal_unwritable
 from ..api.operations import WATCHLISTS_PER_DOMAIN
 from ..api.watchlist_client import WatchlistClient
+from ..bulk.summary import by_code
 from ..fraudsters.takeout import TakeOutResult
 from ..fraudsters.takeout import take_out_of_watchlist
 from ..journal import NO_JOURNAL
@@ -251,8 +251,7 @@ def take_out(
     outcome.taken_out = taken = take_out_of_watchlist(client, domain_id, watchlist_id, check_mode, journal)
     if not taken.failures and taken.abort is None:
         return taken
-    codes = collections.Counter(str(failure.get("code")) for failure in taken.failures)
-    problems = [f"{count} {code}" for code, count in sorted(codes.items())]
+    problems = [by_code(str(failure.get("code")) for failure in taken.failures)] if taken.failures else []
     if taken.abort is not None:
         problems.append(f"the run stopped at {taken.abort.code}")
     raise WatchlistChangeError(
