@@ -8,6 +8,7 @@ the tests share, are in the support package (see its map in support/__init__.py)
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 from typing import Callable
 from typing import Dict
@@ -102,3 +103,11 @@ def run_module(capsys: pytest.CaptureFixture[str]) -> ModuleRunner:
         return run_main(capsys, main, args, check_mode, diff)
 
     return run
+
+
+@pytest.fixture
+def refused_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -11,6 +11,7 @@ advances (`repeat_token`), the domain deleted after an operation's answer (`dele
 
 from __future__ import annotations
 
+import os
 import string
 import threading
 import types
@@ -371,3 +372,23 @@ class FakeVoiceID:
         with self.lock:
             self._enter("ListSpeakers", params)
             return self._page("ListSpeakers", "SpeakerSummaries", self.speakers, params)
+
+
+class SignalsAtCall(FakeVoiceID):
+    """Sends the process a signal at the nth call of operation; counts the requests that start after the run's
+    client (set `client` before the run) has stopped. The rest of the arguments are FakeVoiceID's."""
+
+    def __init__(self, signum: int, operation: str, nth: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signum = signum
+        self.operation = operation
+        self.nth = nth
+        self.client: Any = None
+        self.started_after_stop = 0
+
+    def _enter(self, operation: str, params: Dict[str, Any]) -> None:
+        if self.client.stopped.is_set():
+            self.started_after_stop += 1
+        super()._enter(operation, params)
+        if operation == self.operation and len(self.calls_to(operation)) == self.nth:
+            os.kill(os.getpid(), self.signum)

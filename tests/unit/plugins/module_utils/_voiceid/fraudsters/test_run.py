@@ -6,11 +6,8 @@ unreachable endpoint stops it in order, and the result still reports every write
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 from typing import Any
-from typing import Dict
 
 import botocore.config
 import pytest
@@ -25,6 +22,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.frauds
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.fraudsters.run import run_fraudsters
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import SignalsAtCall
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 
 WATCHLIST = "W" * 22
@@ -43,29 +41,12 @@ def assert_reports_every_write(outcome: RunResult, fake: FakeVoiceID) -> None:
     assert len(outcome.changed_fraudster_ids) + len(outcome.failures) == len(IDS)
 
 
-class SignalsDuringWrites(FakeVoiceID):
-    """Sends the process a signal during the fifth deletion; counts requests that start after the run stopped."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(DOMAIN_ID, {})
-        self.add_watchlist(WATCHLIST, "default", default=True)
-        for fraudster_id in IDS:
-            self.add_fraudster(fraudster_id, [WATCHLIST])
-        self.signum = signum
-        self.client: Any = None
-        self.started_after_stop = 0
-
-    def _enter(self, operation: str, params: Dict[str, Any]) -> None:
-        if self.client.stopped.is_set():
-            self.started_after_stop += 1
-        super()._enter(operation, params)
-        if operation == "DeleteFraudster" and len(self.calls_to("DeleteFraudster")) == 5:
-            os.kill(os.getpid(), self.signum)
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_new_requests_and_the_result_reports_every_write(signum: int) -> None:
-    fake = SignalsDuringWrites(signum)
+    fake = SignalsAtCall(signum, "DeleteFraudster", 5, DOMAIN_ID, {})  # a signal during the fifth deletion
+    fake.add_watchlist(WATCHLIST, "default", default=True)
+    for fraudster_id in IDS:
+        fake.add_fraudster(fraudster_id, [WATCHLIST])
     limiter = RequestRateLimiter({"delete_fraudster": 200, "describe_fraudster": 200})
     client = WatchlistClient(fake, RetryPolicy(sleep=[].append), limiter=limiter)
     fake.client = client
@@ -78,14 +59,6 @@ def test_a_signal_stops_new_requests_and_the_result_reports_every_write(signum: 
     assert 5 <= len(fake.fraudster_writes()) < len(IDS)
     assert {failure["code"] for failure in outcome.failures} == {"Interrupted"}
     assert_reports_every_write(outcome, fake)
-
-
-@pytest.fixture
-def refused_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_a_refused_port_trips_the_breaker_for_the_whole_list(refused_port: int) -> None:

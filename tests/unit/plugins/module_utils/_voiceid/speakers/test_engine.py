@@ -7,7 +7,6 @@ against the invariant of a run's result, as plan.py states it, with the fake's r
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import threading
@@ -34,6 +33,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speake
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.speakers.run import change_one
 from ansible_collections.speakerops.voiceid.tests.unit.support.clients import voiceid_client
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import FakeVoiceID
+from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import SignalsAtCall
 from ansible_collections.speakerops.voiceid.tests.unit.support.fake_service import generated_id
 from ansible_collections.speakerops.voiceid.tests.unit.support.samples import DOMAIN_ID
 
@@ -431,26 +431,10 @@ def test_list_failure_falls_back_to_describe_with_a_warning() -> None:
     assert len(run.warnings) == 1 and "AccessDeniedException" in run.warnings[0]
 
 
-class SignalsDuringWrites(FakeVoiceID):
-    """Sends the process a signal during the fifth write; counts requests that start after the run stopped."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(DOMAIN_ID, {f"c{number:03d}": "ENROLLED" for number in range(300)})
-        self.signum = signum
-        self.client: Any = None
-        self.started_after_stop = 0
-
-    def _enter(self, operation: str, params: Dict[str, Any]) -> None:
-        if self.client.stopped.is_set():
-            self.started_after_stop += 1
-        super()._enter(operation, params)
-        if operation == "OptOutSpeaker" and len(self.calls_to("OptOutSpeaker")) == 5:
-            os.kill(os.getpid(), self.signum)
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_new_requests_and_the_result_reports_every_write(signum: int) -> None:
-    fake = SignalsDuringWrites(signum)
+    # a signal during the fifth write
+    fake = SignalsAtCall(signum, "OptOutSpeaker", 5, DOMAIN_ID, {f"c{number:03d}": "ENROLLED" for number in range(300)})
     client = VoiceIDClient(fake, RetryPolicy(sleep=[].append), limiter=RequestRateLimiter({"opt_out_speaker": 200}))
     fake.client = client
     requested = [f"c{number:03d}" for number in range(300)]
@@ -475,14 +459,6 @@ def test_workers_follow_latency() -> None:
 
 
 # --- loopback fixtures: what no emulator should do -----------------------------------------------------------
-
-
-@pytest.fixture
-def refused_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
