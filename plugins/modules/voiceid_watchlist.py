@@ -285,6 +285,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspe
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.lookup import resolve_domain_id
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import ending
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import open_journal
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.journal import resource_start
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.module import VoiceIDModule
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_domain_options
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.rules import check_watchlist_description
@@ -337,7 +338,11 @@ def main() -> None:
         wanted = check_options(params)
         rates = check_request_rates("request_rates", params["request_rates"], may_be_zero=())
         client = module.watchlist_client(limiter=RequestRateLimiter(rates))
-        journal = open_journal(params["journal"], module._name, start_fields(params, module.check_mode))
+        journal = open_journal(
+            params["journal"],
+            module._name,
+            resource_start(params["domain_id"], params["name"], params["state"], module.check_mode),
+        )
 
     summary: Dict[str, Any] = {}
     with ending(journal, summary):
@@ -371,17 +376,6 @@ def main() -> None:
         if taken_out is not None:
             module.exit_json(msg=taken_out, diff=outcome.diff(), summary=client.request_counts(), **outcome.result())
         module.exit_json(diff=outcome.diff(), summary=client.request_counts(), **outcome.result())
-
-
-def start_fields(params: Dict[str, Any], check_mode: bool) -> Dict[str, Any]:
-    """The journal's `start` line: the watchlist as the task names it."""
-    return {
-        "operation": None,
-        "domain_id": params["domain_id"],
-        "name": params["name"],
-        "state": params["state"],
-        "check_mode": check_mode,
-    }
 
 
 if __name__ == "__main__":

@@ -350,6 +350,12 @@ def bulk_start(
     return fields
 
 
+def resource_start(domain_id: Optional[str], name: Optional[str], state: str, check_mode: bool) -> Dict[str, Any]:
+    """The `start` line's fields of a task on one resource (voiceid_domain, voiceid_watchlist): the resource as
+    the task names it; its writes' lines name each operation."""
+    return {"operation": None, "domain_id": domain_id, "name": name, "state": state, "check_mode": check_mode}
+
+
 def open_journal(path: Optional[str], module: str, start: Mapping[str, Any]) -> AnyJournal:
     """The task's journal (its `start` line written, its progress ticker running), or NO_JOURNAL without a
     path. Raises InvalidParameterError naming `journal` when path cannot be appended to."""
