@@ -25,6 +25,14 @@ class Failed(enum.Enum):
     ANSWER_LOST = "answer lost"  # done: an attempt was carried out, its answer lost, and the effect is confirmed
 
 
+class Confirmed:
+    """What a write answers when its own answer was lost or broken and a later read confirmed its effect (the
+    single-resource runs: domains/run.py, watchlists/run.py)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def journal_meaning(
     journal: AnyJournal,
     operation: str,

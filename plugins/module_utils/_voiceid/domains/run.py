@@ -29,6 +29,7 @@ from ..api.errors import journal_unwritable
 from ..api.operations import DOMAINS_PER_ACCOUNT
 from ..api.ratelimit import Clock
 from ..api.ratelimit import SystemClock
+from ..bulk.failed import Confirmed
 from ..journal import NO_JOURNAL
 from ..journal import AnyJournal
 from ..rules import InvalidParameterError
@@ -398,13 +399,6 @@ def gone_after(client: DomainClient, error: VoiceIDError, domain_id: str) -> boo
         return client.describe_domain(domain_id) is None
     except VoiceIDError:
         return False
-
-
-class Confirmed:
-    """What a write answers when its own answer was lost or broken and a later read confirmed its effect."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
 
 
 def delete_confirmed(client: DomainClient, domain_id: str) -> Any:

@@ -28,6 +28,7 @@ from ..api.errors import VoiceIDError
 from ..api.errors import journal_unwritable
 from ..api.operations import WATCHLISTS_PER_DOMAIN
 from ..api.watchlist_client import WatchlistClient
+from ..bulk.failed import Confirmed
 from ..bulk.summary import by_code
 from ..fraudsters.takeout import TakeOutResult
 from ..fraudsters.takeout import take_out_of_watchlist
@@ -104,13 +105,6 @@ class WatchlistChangeError(Exception):
         super().__init__(message)
         self.message = message
         self.outcome = outcome
-
-
-class Confirmed:
-    """What a write answers when its own answer was lost or broken and a later read confirmed its effect."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
 
 
 def the_one_named(watchlists: List[WatchlistFacts], name: str, domain_id: str) -> Optional[WatchlistFacts]:

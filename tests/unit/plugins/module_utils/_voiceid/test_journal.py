@@ -27,7 +27,7 @@ from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.er
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.errors import VoiceIDError
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.api.retry import RetryPolicy
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.argspec import JOURNAL_SPEC
-from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import Confirmed
+from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.bulk.failed import Confirmed
 from ansible_collections.speakerops.voiceid.plugins.module_utils._voiceid.domains.run import (
     journaled as journaled_domain_write,
 )
